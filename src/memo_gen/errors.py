@@ -1,0 +1,77 @@
+"""The one exception hierarchy of memo-gen, and the exit code each error carries.
+
+Every failure a user can cause is a :class:`MemoGenError`. The command line prints its
+message as one line ``Error: …`` on stderr, then one line per :class:`Problem`, and exits
+with the class's ``exit_code``:
+
+====  ========================  ==================================================
+code  exception                 meaning
+====  ========================  ==================================================
+0     —                         success
+1     —                         an unexpected internal error (a bug; please report)
+2     —                         usage error: unknown option, missing argument
+3     :class:`InputError`       the record cannot be read: missing, too large, not
+                                UTF-8, not well-formed YAML or JSON, a refused
+                                YAML tag, a duplicate key, too many alias expansions
+4     :class:`InvalidRecordError`  the record was read but is not a valid visit record
+5     :class:`TemplateError`    a template is missing or fails to render
+6     :class:`OutputError`      an output file cannot be written
+====  ========================  ==================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, at a field path and, when known, a line."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" (line {self.line})" if self.line is not None else ""
+        return f"{self.path}: {self.message}{where}" if self.path else f"{self.message}{where}"
+
+
+class MemoGenError(Exception):
+    """Base of every error a user can cause; carries its exit code and its problems."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems: tuple[Problem, ...] = tuple(problems)
+
+
+class InputError(MemoGenError):
+    """The input cannot be read as data (file, size, encoding, syntax, tags, aliases)."""
+
+    exit_code = 3
+
+
+class InvalidRecordError(MemoGenError):
+    """The input was read but is not a valid visit record; ``problems`` lists every fault."""
+
+    exit_code = 4
+
+
+class TemplateError(MemoGenError):
+    """A template is missing, malformed, or fails while rendering."""
+
+    exit_code = 5
+
+
+class OutputError(MemoGenError):
+    """An output file cannot be written."""
+
+    exit_code = 6

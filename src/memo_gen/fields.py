@@ -1,0 +1,264 @@
+"""The scalar types of a visit record: text, identifiers, codes, links, numbers and dates.
+
+Text rule (applied to every string of a record, at load time):
+
+* Unicode NFC normalisation, so letters such as Azerbaijani ş or Kazakh қ are one code point;
+* ``\\r\\n``, ``\\r``, vertical tab ``\\x0b`` (Word's manual line break), form feed ``\\x0c``,
+  U+2028 and U+2029 become ``\\n``;
+* leading and trailing white space is removed;
+* any other control character (C0 except tab and newline, DEL, C1), a lone surrogate, and
+  U+FFFE/U+FFFF are refused with the field path and the character's code point, because
+  they cannot be written to a DOCX file and would vanish silently from a PDF.
+
+A :data:`Line` is one line of such text (a name, a title); a :data:`Text` may hold paragraphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from memo_gen.codes import COUNTRY_CODES, CURRENCY_CODES
+
+MAX_LINE = 1_000
+MAX_TEXT = 100_000
+
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
+_REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Apply the text rule to one string; refuse characters no document can hold."""
+    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", value)).strip()
+    bad = _REFUSED.search(text)
+    if bad is not None:
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at position {position}; remove it",
+            {"code": f"{ord(bad.group()):04X}", "position": bad.start() + 1},
+        )
+    return text
+
+
+def _nonempty(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("empty", "must not be empty")
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value:
+        raise PydanticCustomError("line_break", "must be a single line (it holds a line break)")
+    return value
+
+
+def _strict_str(value: Any) -> Any:
+    # YAML and JSON numbers must not turn into names silently (e.g. a title of 2025).
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "must be text (quote it if it is a number)")
+    return value
+
+
+Text = Annotated[
+    str,
+    BeforeValidator(_strict_str),
+    AfterValidator(clean_text),
+    AfterValidator(_nonempty),
+    Field(max_length=MAX_TEXT),
+]
+"""Text that may span several lines: a paragraph, a summary."""
+
+Line = Annotated[
+    str,
+    BeforeValidator(_strict_str),
+    AfterValidator(clean_text),
+    AfterValidator(_nonempty),
+    AfterValidator(_single_line),
+    Field(max_length=MAX_LINE),
+]
+"""One line of text: a name, a title, a label."""
+
+Id = Annotated[
+    str,
+    BeforeValidator(_strict_str),
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+]
+"""A short identifier other entries refer to: letters, digits, ``_``, ``.``, ``-``."""
+
+
+def _country(value: str) -> str:
+    if value not in COUNTRY_CODES:
+        raise PydanticCustomError(
+            "country_code", "'{value}' is not an ISO 3166-1 alpha-2 country code", {"value": value}
+        )
+    return value
+
+
+def _currency(value: str) -> str:
+    if value not in CURRENCY_CODES:
+        raise PydanticCustomError(
+            "currency_code", "'{value}' is not an ISO 4217 currency code", {"value": value}
+        )
+    return value
+
+
+CountryCode = Annotated[
+    str, BeforeValidator(_strict_str), AfterValidator(_country), Field(examples=["KZ", "AZ"])
+]
+CurrencyCode = Annotated[
+    str, BeforeValidator(_strict_str), AfterValidator(_currency), Field(examples=["USD", "KZT"])
+]
+
+Url = Annotated[
+    str,
+    BeforeValidator(_strict_str),
+    StringConstraints(pattern=r"^(https?://|mailto:)[^\s<>\"]+$", max_length=2_000),
+]
+"""A link: ``http://``, ``https://`` or ``mailto:``, with no spaces."""
+
+LanguageTag = Annotated[
+    str,
+    BeforeValidator(_strict_str),
+    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    Field(examples=["en", "ru", "kk", "az"]),
+]
+"""A BCP 47 language tag such as ``en``, ``ru``, ``kk`` or ``az-Latn``."""
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise PydanticCustomError(
+            "finite_number", "must be a finite number, not {value}", {"value": str(value)}
+        )
+    return value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("number_type", "must be a number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number), AfterValidator(_finite)]
+"""A finite number (``.inf``, ``NaN`` and booleans are refused)."""
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A calendar date known to the year, the month or the day: ``2025``, ``2025-03``,
+    ``2025-03-13``."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Read an ISO date, complete or partial; raise ``ValueError`` if it is not real."""
+        if not re.fullmatch(cls.PATTERN, text):
+            raise ValueError(f"'{text}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        parts = [int(p) for p in text.split("-")]
+        year, month, day = [*parts, None, None][:3]
+        assert year is not None
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a real date") from None
+        return cls(year, month, day)
+
+    @property
+    def earliest(self) -> dt.date:
+        """The first day this date may mean."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day this date may mean."""
+        if self.day is not None:
+            return self.earliest
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.day is not None
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    @classmethod
+    def _validate(cls, value: Any) -> PartialDate:
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            raise PydanticCustomError("date_type", "must be a date without a time")
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            return cls(value)  # a bare year, as YAML and JSON write it unquoted
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                "date_type", "must be an ISO date such as 2025-03-13, 2025-03 or 2025"
+            )
+        try:
+            return cls.parse(value.strip())
+        except ValueError as exc:
+            raise PydanticCustomError("date_value", str(exc)) from None
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls._validate, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": cls.PATTERN,
+            "description": "ISO date, complete or partial: YYYY-MM-DD, YYYY-MM or YYYY",
+            "examples": ["2025-03-13", "2025-03", "2025"],
+        }
+
+
+def _complete(value: PartialDate) -> PartialDate:
+    if not value.is_complete:
+        raise PydanticCustomError("date_incomplete", "must be a complete date (YYYY-MM-DD)")
+    return value
+
+
+FullDate = Annotated[
+    PartialDate,
+    AfterValidator(_complete),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2025-03-13"]}),
+]
+"""A date known to the day."""

@@ -1,0 +1,99 @@
+"""Read a record file (YAML or JSON, or ``-`` for standard input) into a :class:`VisitRecord`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from memo_gen.errors import InputError, MemoGenError
+from memo_gen.model import VisitRecord
+from memo_gen.readers import read_json, read_yaml
+from memo_gen.resources import sample_record_path
+from memo_gen.validate import validate_record
+
+DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+STDIN = "-"
+
+
+def display_name(source: str | Path) -> str:
+    """How messages name a source."""
+    return "<stdin>" if str(source) == STDIN else str(source)
+
+
+def read_bytes(
+    source: str | Path, *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES, stdin: BinaryIO | None = None
+) -> bytes:
+    """The raw bytes of a file, or of standard input for ``-``, refusing more than
+    ``max_bytes``."""
+    try:
+        if str(source) == STDIN:
+            data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except FileNotFoundError as exc:
+        raise InputError("no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputError("is a folder, not a record file") from exc
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise InputError(
+            f"larger than {max_bytes:,} bytes; if it is really a record, raise the limit "
+            "with --max-input-size"
+        )
+    return data
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is allowed); other encodings are refused with advice."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file is UTF-16 text; save it as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded; "
+            "save the file as UTF-8"
+        ) from exc
+
+
+def format_of(source: str | Path, text: str) -> str:
+    """``yaml`` or ``json``, by the file's suffix; standard input is JSON when it starts like
+    JSON."""
+    if str(source) == STDIN:
+        return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    suffix = Path(source).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError("unknown record format; name the file .yaml, .yml or .json")
+    return SUFFIXES[suffix]
+
+
+def parse_record(text: str, fmt: str) -> VisitRecord:
+    """A validated record from YAML or JSON text."""
+    data, lines = (read_json if fmt == "json" else read_yaml)(text)
+    return validate_record(data, lines)
+
+
+def load_record(
+    source: str | Path | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    stdin: BinaryIO | None = None,
+) -> VisitRecord:
+    """Load and validate a record; ``None`` means the embedded sample record.
+
+    Every error is a :class:`MemoGenError` whose message begins with the source's name.
+    """
+    source = sample_record_path() if source is None else source
+    try:
+        data = read_bytes(source, max_bytes=max_bytes, stdin=stdin)
+        text = decode(data)
+        if not text.strip():
+            raise InputError("the file is empty; start from `memo-gen new PATH`")
+        return parse_record(text, format_of(source, text))
+    except MemoGenError as exc:
+        raise type(exc)(f"{display_name(source)}: {exc.message}", exc.problems) from exc

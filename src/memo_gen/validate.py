@@ -1,0 +1,235 @@
+"""Plain data to a :class:`VisitRecord`, with every problem reported at once.
+
+Field errors come from the model; the checks here cover what one field cannot see on its
+own: ids unique across the record, every id a record refers to defined, a participant's
+country one of the visit's countries, and the visit not ending before it starts. The
+checks read the plain data, so they run even when some fields are malformed and a user
+sees every problem in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from memo_gen import model
+from memo_gen.codes import COUNTRY_CODES
+from memo_gen.errors import InvalidRecordError, Problem
+from memo_gen.fields import PartialDate
+from memo_gen.model import UNION_TAGS, VisitRecord
+from memo_gen.readers import Lines, Path_, dotted
+
+ID_SECTIONS = ("participants", "meetings", "topics", "quotes", "figures", "agreements",
+               "initiatives")  # fmt: skip
+
+# (section, field, referred section): ``field`` holds one id or a list of ids.
+REFERENCES = (
+    ("meetings", "participants", "participants"),
+    ("topics", "meeting", "meetings"),
+    ("topics", "figures", "figures"),
+    ("quotes", "speaker", "participants"),
+    ("quotes", "topic", "topics"),
+    ("quotes", "meeting", "meetings"),
+    ("figures", "change_of", "figures"),
+    ("agreements", "signed_by", "participants"),
+    ("agreements", "meeting", "meetings"),
+    ("initiatives", "figures", "figures"),
+    ("initiatives", "agreements", "agreements"),
+    ("outcomes", "topic", "topics"),
+)
+
+
+def _field_names() -> list[str]:
+    names: set[str] = set()
+    for value in vars(model).values():
+        if isinstance(value, type) and issubclass(value, BaseModel):
+            names.update(f.alias or n for n, f in value.model_fields.items())
+    return sorted(names)
+
+
+_FIELD_NAMES = _field_names()
+
+_PATTERN_MESSAGES = {
+    "^[A-Za-z0-9]": "must be an id: up to 64 letters, digits, '_', '.' or '-', e.g. 'nurtleu'",
+    "^(https?://": "must be a link starting with http://, https:// or mailto:, with no spaces",
+    "^[a-z]{2,3}": "must be a language tag such as en, ru, kk or az",
+    "^([01]": "must be a time of day as HH:MM, e.g. 09:30",
+}
+_TYPE_MESSAGES = {
+    "missing": "required field is missing",
+    "bool_type": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+    "dict_type": "must be a mapping of keys to values",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "string_type": "must be text",
+}
+
+
+def _message(error: ErrorDetails) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        close = difflib.get_close_matches(key, _FIELD_NAMES, n=1, cutoff=0.75)
+        hint = f" (did you mean '{close[0]}'?)" if close else "; remove it or check its spelling"
+        return f"unknown field{hint}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')} (got {error['input']!r})"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        for start, message in _PATTERN_MESSAGES.items():
+            if pattern.startswith(start):
+                return message
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    text = error["msg"].removeprefix("Value error, ")
+    return text[:1].lower() + text[1:]
+
+
+def line_of(path: Path_, lines: Lines) -> int | None:
+    """The line of ``path`` or, if it is absent (a missing field), of its nearest parent."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _problem(error: ErrorDetails, lines: Lines) -> Problem:
+    path = tuple(p for p in error["loc"] if p not in UNION_TAGS)
+    return Problem(dotted(path) or "(record)", _message(error), line_of(path, lines))
+
+
+def _items(data: Any, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    entries = data.get(section)
+    if isinstance(entries, list):
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                yield index, entry
+
+
+def _refs(value: Any, path: Path_) -> Iterator[tuple[str, Path_]]:
+    if isinstance(value, str):
+        yield value, path
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                yield item, (*path, index)
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _date(value: Any) -> PartialDate | None:
+    try:
+        return PartialDate.parse(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def check_references(data: dict[str, Any], lines: Lines) -> list[Problem]:
+    """The checks across fields: ids, references, countries, date order."""
+    problems: list[Problem] = []
+
+    def report(path: Path_, message: str) -> None:
+        problems.append(Problem(dotted(path), message, line_of(path, lines)))
+
+    ids: dict[str, dict[str, Path_]] = {section: {} for section in ID_SECTIONS}
+    first_use: dict[str, Path_] = {}
+    for section in ID_SECTIONS:
+        for index, entry in _items(data, section):
+            ident, path = entry.get("id"), (section, index, "id")
+            if not isinstance(ident, str):
+                continue
+            if ident in first_use:
+                report(path, f"duplicate id '{ident}' (already used at {dotted(first_use[ident])})")
+                continue
+            first_use[ident] = path
+            ids[section][ident] = path
+
+    for section, field, target in REFERENCES:
+        for index, entry in _items(data, section):
+            for ident, ref_path in _refs(entry.get(field), (section, index, field)):
+                if ident not in ids[target]:
+                    report(ref_path, _unknown_id(ident, target, ids[target]))
+    occasion_ref = _get(data, "visit", "occasion", "agreement")
+    for ident, ref_path in _refs(occasion_ref, ("visit", "occasion", "agreement")):
+        if ident not in ids["agreements"]:
+            report(ref_path, _unknown_id(ident, "agreements", ids["agreements"]))
+
+    countries = _visit_countries(data)
+    for index, entry in _items(data, "participants"):
+        code = entry.get("country")
+        if isinstance(code, str) and code in COUNTRY_CODES and code not in countries:
+            known = ", ".join(sorted(countries)) or "none"
+            report(("participants", index, "country"),
+                   f"'{code}' is not one of the visit's countries ({known}); add it to "
+                   "visit.host, visit.guest or visit.third_countries")  # fmt: skip
+
+    start, end = _date(_get(data, "visit", "start")), _date(_get(data, "visit", "end"))
+    if start is not None and end is not None and end.latest < start.earliest:
+        report(("visit", "end"), f"the visit ends ({end}) before it starts ({start})")
+    return problems
+
+
+def _unknown_id(ident: str, section: str, known: dict[str, Path_]) -> str:
+    close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
+    if close:
+        hint = f"did you mean '{close[0]}'?"
+    elif known:
+        hint = "known: " + ", ".join(list(known)[:6]) + (", …" if len(known) > 6 else "")
+    else:
+        hint = f"the record has no {section}"
+    return f"'{ident}' is not the id of any entry in {section} ({hint})"
+
+
+def _visit_countries(data: Any) -> set[str]:
+    visit = _get(data, "visit")
+    found = [_get(visit, "host"), _get(visit, "guest"), _get(visit, "place", "country")]
+    third = _get(visit, "third_countries")
+    found += third if isinstance(third, list) else []
+    return {c["code"] for c in found if isinstance(c, dict) and isinstance(c.get("code"), str)}
+
+
+def _order(problem: Problem) -> tuple[float, str]:
+    return (problem.line if problem.line is not None else math.inf, problem.path)
+
+
+def validate_record(data: Any, lines: Lines | None = None) -> VisitRecord:
+    """Build a :class:`VisitRecord` from plain data or raise :class:`InvalidRecordError`
+    listing every problem, ordered by line."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {_kind_name(data)}"
+        raise InvalidRecordError(
+            f"a visit record must be a mapping of fields (visit, document, …); this one is {kind}"
+        )
+    problems: list[Problem] = []
+    record: VisitRecord | None = None
+    try:
+        record = VisitRecord.model_validate(data)
+    except ValidationError as exc:
+        problems += [_problem(error, lines) for error in exc.errors()]
+    problems += check_references(data, lines)
+    if problems or record is None:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        problems.sort(key=_order)
+        raise InvalidRecordError(f"not a valid visit record ({count})", problems)
+    return record
+
+
+def _kind_name(data: Any) -> str:
+    return {list: "list", str: "text", int: "number", float: "number", bool: "boolean"}.get(
+        type(data), type(data).__name__
+    )
