@@ -6,8 +6,9 @@ Exit codes are documented in :mod:`memo_gen.errors`; each error is one line
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -15,6 +16,11 @@ from memo_gen import __version__
 from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, MemoGenError
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
 from memo_gen.model import VisitRecord
+
+if TYPE_CHECKING:
+    from memo_gen.compose import DocumentKind
+    from memo_gen.render import Format
+    from memo_gen.theme import PageSize
 
 RECORD_HELP = "A visit record (.yaml, .yml or .json), or - for standard input."
 
@@ -138,6 +144,105 @@ def new(path: Path, force: bool) -> None:
         raise OutputError(f"{path} exists; choose another name or add --force to replace it")
     write_atomic(path, text.encode("utf-8"))
     click.echo(str(path))
+
+
+def render_options(function: Any) -> Any:
+    """The options ``docx``, ``pdf`` and ``build`` share."""
+    options = [
+        click.option(
+            "--doc",
+            "doc",
+            type=click.Choice(["memo", "factsheet", "all"]),
+            default="all",
+            show_default=True,
+            help="Which document to render.",
+        ),
+        click.option(
+            "-o",
+            "--output-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("out"),
+            show_default=True,
+            help="Folder for the files (created if missing).",
+        ),
+        click.option(
+            "--template-dir",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            default=None,
+            help="Use the templates and theme in this folder instead of memo-gen's own.",
+        ),
+        click.option(
+            "--page-size",
+            type=click.Choice(["a4", "letter"]),
+            default=None,
+            help="Paper size [default: the theme's, A4].",
+        ),
+        max_input_option,
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _render(
+    sources: Sequence[str | None],
+    formats: Sequence[Format],
+    doc: str,
+    output_dir: Path,
+    template_dir: Path | None,
+    page_size: PageSize | None,
+    max_bytes: int,
+) -> None:
+    from memo_gen.compose import DOCUMENT_KINDS
+    from memo_gen.render import Renderer, output_stem
+    from memo_gen.resources import sample_record_path
+
+    kinds = DOCUMENT_KINDS if doc == "all" else (cast(DocumentKind, doc),)
+    renderer = Renderer.create(template_dir, page_size)
+    for source in sources:
+        record = load_record(source, max_bytes=max_bytes)
+        stem = output_stem(source, "record") if source else sample_record_path().stem
+        for path in renderer.write(record, stem, output_dir, kinds, formats):
+            click.echo(str(path))
+
+
+@cli.command()
+@click.argument("record", required=False, metavar="[RECORD]")
+@render_options
+def docx(record: str | None, doc: str, output_dir: Path, template_dir: Path | None,
+         page_size: PageSize | None, max_bytes: int) -> None:  # fmt: skip
+    """Render a record's memorandum and fact sheet as DOCX.
+
+    With no RECORD, renders the embedded sample record. Files are named
+    <record>-memo.docx and <record>-factsheet.docx; each path is printed.
+    """
+    _render([record], ["docx"], doc, output_dir, template_dir, page_size, max_bytes)
+
+
+@cli.command()
+@click.argument("record", required=False, metavar="[RECORD]")
+@render_options
+def pdf(record: str | None, doc: str, output_dir: Path, template_dir: Path | None,
+        page_size: PageSize | None, max_bytes: int) -> None:  # fmt: skip
+    """Render a record's memorandum and fact sheet as PDF.
+
+    With no RECORD, renders the embedded sample record. Files are named
+    <record>-memo.pdf and <record>-factsheet.pdf; each path is printed.
+    """
+    _render([record], ["pdf"], doc, output_dir, template_dir, page_size, max_bytes)
+
+
+@cli.command()
+@click.argument("records", nargs=-1, metavar="[RECORD]...")
+@render_options
+def build(records: tuple[str, ...], doc: str, output_dir: Path, template_dir: Path | None,
+          page_size: PageSize | None, max_bytes: int) -> None:  # fmt: skip
+    """Render records' documents in both formats (DOCX and PDF).
+
+    With no RECORD, renders the embedded sample record.
+    """
+    sources: list[str | None] = list(records) or [None]
+    _render(sources, ["docx", "pdf"], doc, output_dir, template_dir, page_size, max_bytes)
 
 
 def main(argv: list[str] | None = None) -> None:

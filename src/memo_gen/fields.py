@@ -71,7 +71,7 @@ def _single_line(value: str) -> str:
 def _strict_str(value: Any) -> Any:
     # YAML and JSON numbers must not turn into names silently (e.g. a title of 2025).
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "must be text (quote it if it is a number)")
+        raise PydanticCustomError("text_type", "must be text (quote it if it is a number)")
     return value
 
 
@@ -179,7 +179,7 @@ class PartialDate:
         year, month, day = [*parts, None, None][:3]
         assert year is not None
         try:
-            dt.date(year, month or 1, day or 1)
+            dt.date(year, 1 if month is None else month, 1 if day is None else day)
         except ValueError:
             raise ValueError(f"'{text}' is not a real date") from None
         return cls(year, month, day)
@@ -194,10 +194,9 @@ class PartialDate:
         """The last day this date may mean."""
         if self.day is not None:
             return self.earliest
-        if self.month is None:
+        if self.month is None or self.month == 12:
             return dt.date(self.year, 12, 31)
-        following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
+        return dt.date(self.year, self.month + 1, 1) - dt.timedelta(days=1)
 
     @property
     def is_complete(self) -> bool:

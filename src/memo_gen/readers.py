@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,19 @@ class _Composer(_ComposeLoader):  # type: ignore[misc]
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
+def decimal_int(text: str) -> int:
+    """A decimal integer; a clear ``ValueError`` for one longer than Python converts
+    (``sys.get_int_max_str_digits()``), instead of an internal error."""
+    try:
+        return int(text)
+    except ValueError:
+        digits = len(text.lstrip("+-"))
+        raise ValueError(
+            f"the number has {digits:,} digits, more than the {sys.get_int_max_str_digits():,} "
+            "memo-gen reads"
+        ) from None
+
+
 def _plain_scalar(text: str) -> Any:
     """Type of an untagged plain scalar under the YAML 1.2 core schema."""
     if _NULL.match(text):
@@ -60,13 +74,13 @@ def _plain_scalar(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        return decimal_int(text)
     if _INT_BASE.match(text):
         return int(text, 0)
     if _FLOAT.match(text):
         return float(text)
-    sign, _, rest = text.rpartition(".")
-    if sign in ("", "+", "-") and "." + rest in _SPECIAL_FLOAT:
+    sign, dot, rest = text.rpartition(".")
+    if dot and sign in ("", "+", "-") and "." + rest in _SPECIAL_FLOAT:
         return float(sign + _SPECIAL_FLOAT["." + rest])
     return text
 
@@ -121,9 +135,7 @@ class _Builder:
         ))  # fmt: skip
 
     def _scalar(self, node: Any, path: Path_) -> Any:
-        if node.tag == _PLAIN:
-            return _plain_scalar(node.value)
-        convert = _EXPLICIT_SCALARS.get(node.tag)
+        convert = _plain_scalar if node.tag == _PLAIN else _EXPLICIT_SCALARS.get(node.tag)
         if convert is None:
             return self._refuse_tag(node, path)
         try:
@@ -192,17 +204,54 @@ def _expanded_size(root: Any) -> tuple[int, int]:
     return size(root, 0), len(sizes)
 
 
+def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> str:
+    """One line for a character YAML does not allow, with its line and column.
+
+    libyaml reports a byte offset and PyYAML a character offset; both stop at the first such
+    character, so its first occurrence in the text is where it is.
+    """
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    where = ""
+    pos = text.find(char)
+    if pos >= 0:
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        where = f" (line {line}, column {column})"
+    code = f"U+{ord(char):04X}" if len(char) == 1 else repr(char)
+    return f"the character {code} is not allowed in YAML{where}; remove it"
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse YAML nested more than :data:`MAX_DEPTH` levels before composing it: the
+    composer recurses once per level, and libyaml's overflows the C stack (the process dies)
+    at a few ten thousand levels. The parser's events come from a loop, not recursion.
+    (The builder applies the exact limit, counted on the paths of values, afterwards.)"""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Composer):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                raise InputError(f"the data is nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+
+
 def read_yaml(text: str) -> tuple[Any, Lines]:
     """Parse one YAML document safely; raise :class:`InputError` with every problem found."""
     try:
+        _check_nesting(text)
         root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = exc.problem or exc.context or "malformed YAML"
+        parts = [part for part in (exc.context, exc.problem) if part]
+        problem = ", ".join(parts) or "malformed YAML"
         raise InputError(f"not well-formed YAML: {problem}{where}") from exc
+    except yaml.reader.ReaderError as exc:
+        raise InputError(f"not well-formed YAML: {_reader_problem(text, exc)}") from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"not well-formed YAML: {exc}") from exc
+        detail = " ".join(str(exc).split())
+        raise InputError(f"not well-formed YAML: {detail}") from exc
     if root is None:
         return None, {}
     expanded, distinct = _expanded_size(root)
@@ -215,7 +264,8 @@ def read_yaml(text: str) -> tuple[Any, Lines]:
     builder = _Builder()
     data = builder.build(root, ())
     if builder.problems:
-        raise InputError("the YAML cannot be read as a record", sorted(builder.problems))
+        problems = sorted(builder.problems, key=lambda p: (p.line or 0, p.path))
+        raise InputError("the YAML cannot be read as a record", problems)
     return data, builder.lines
 
 
@@ -266,8 +316,13 @@ class _JsonReader:
                 return literal, pos + len(word)
         number = _NUMBER.match(self.text, pos)
         if number is not None:
-            is_int = number.group(2) is None and number.group(3) is None
-            return (int if is_int else float)(number.group()), number.end()
+            if number.group(2) is not None or number.group(3) is not None:
+                return float(number.group()), number.end()
+            try:
+                return decimal_int(number.group()), number.end()
+            except ValueError as exc:
+                self.problems.append(Problem(dotted(path), str(exc), self.line_at(pos)))
+                return None, number.end()
         raise self.fail(pos, "expected a value" if char else "unexpected end of input")
 
     def string(self, pos: int) -> tuple[str, int]:

@@ -105,7 +105,11 @@ def line_of(path: Path_, lines: Lines) -> int | None:
 
 def _problem(error: ErrorDetails, lines: Lines) -> Problem:
     path = tuple(p for p in error["loc"] if p not in UNION_TAGS)
-    return Problem(dotted(path) or "(record)", _message(error), line_of(path, lines))
+    message = _message(error)
+    if len(path) >= 2 and path[-1] == "[key]":  # a mapping's key, e.g. of the glossary
+        message = f"key {path[-2]!r}: {message}"
+        return Problem(dotted(path[:-2]) or "(record)", message, line_of(path[:-1], lines))
+    return Problem(dotted(path) or "(record)", message, line_of(path, lines))
 
 
 def _items(data: Any, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -132,8 +136,11 @@ def _get(data: Any, *keys: str) -> Any:
 
 
 def _date(value: Any) -> PartialDate | None:
+    # The same forms the model reads: ISO text, or a bare year written as an integer.
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return PartialDate(value)
     try:
-        return PartialDate.parse(value) if isinstance(value, str) else None
+        return PartialDate.parse(value.strip()) if isinstance(value, str) else None
     except ValueError:
         return None
 

@@ -1,0 +1,1 @@
+"""Output backends: each renders a document model into one file format."""

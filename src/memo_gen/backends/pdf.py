@@ -1,0 +1,618 @@
+"""The PDF backend: renders a :class:`~memo_gen.document.Document` with ReportLab.
+
+Every piece of text in the model is data: it reaches ReportLab's Paragraph markup only escaped,
+split into font runs by :class:`~memo_gen.backends.pdf_fonts.FontChain`, so no record text can
+inject markup and no letter falls into a standard font. The output is a function of the
+Document and the Theme alone: ReportLab runs with ``invariant``, the creation date comes from
+the document's metadata, and the ``rl_config`` values that shape the bytes are pinned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import io
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle as RLStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Spacer
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import LayoutError
+
+from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, missing_glyphs
+from memo_gen.document import (
+    Block,
+    Chart,
+    Document,
+    Furniture,
+    HeaderBlock,
+    Heading,
+    List,
+    PageBreak,
+    Paragraph,
+    Rule,
+    Run,
+    Table,
+)
+from memo_gen.errors import TemplateError
+from memo_gen.theme import MM, Theme
+
+__all__ = ["missing_glyphs", "render_pdf"]
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # ReportLab's own invariant date
+_CHART_HEIGHT = 55 * MM
+
+# rl_config values that change layout or bytes. ReportLab also takes them from
+# ~/.reportlab_settings, reportlab_settings.py and RL_* variables, so the build pins them.
+_PINNED_RL_CONFIG: dict[str, Any] = {
+    "invariant": 1,
+    "pageCompression": 1,
+    "useA85": 1,
+    "wrapA85": 0,
+    "pdfMultiLine": 0,
+    "pdfComments": 0,
+    "ttfAsciiReadable": 1,
+    "reserveTTFNotdef": 1,
+    "documentLang": None,
+    "std14Embed": False,
+    "canvas_baseColor": None,
+    "platypus_link_underline": 0,
+    "paraFontSizeHeightOffset": 1,
+    "overlapAttachedSpace": 1,
+    "longTableOptimize": 1,
+    "allowShortTableRows": 1,
+    "allowTableBoundsErrors": 1,
+    "defCWRF": 0.02,
+    "spaceShrinkage": 0.05,
+    "decimalSymbol": ".",
+    "unShapedFontGlob": None,
+}
+
+# Paragraph style settings given explicitly so that no ReportLab default or settings file can
+# change them: long words and URLs are split instead of overflowing, no hyphenation, no shaping.
+# uriWasteReduce stays 0: in ReportLab 5.1 a URL split by it that is still longer than a line
+# is not split again and runs off the page (test_long_word_and_long_url_wrap_...).
+_FIXED_STYLE: dict[str, Any] = {
+    "firstLineIndent": 0,
+    "allowWidows": 0,
+    "allowOrphans": 0,
+    "splitLongWords": 1,
+    "wordWrap": None,
+    "uriWasteReduce": 0,
+    "hyphenationLang": "",
+    "embeddedHyphenation": 0,
+    "shaping": 0,
+    "justifyLastLine": 0,
+}
+
+
+def render_pdf(document: Document, theme: Theme) -> bytes:
+    """The document as PDF bytes; the same Document and Theme always give the same bytes."""
+    chain = FontChain.of(theme)
+    story = _Story(theme, chain).blocks(document.blocks)
+    meta, out = document.metadata, io.BytesIO()
+    template = BaseDocTemplate(
+        out,
+        pagesize=(theme.page_width_pt, theme.page_height_pt),
+        leftMargin=theme.margin_left_mm * MM,
+        rightMargin=theme.margin_right_mm * MM,
+        topMargin=theme.margin_top_mm * MM,
+        bottomMargin=theme.margin_bottom_mm * MM,
+        title=clean(meta.title),
+        author=clean(meta.author),
+        subject=clean(meta.subject),
+        keywords=", ".join(clean(k) for k in meta.keywords),
+        creator="memo-gen",
+        lang=meta.language,
+        displayDocTitle=1,
+        invariant=1,
+        pageCompression=1,
+        # Without it every page would start with a Helvetica Tf (an unembedded font).
+        initialFontName=face_name(chain.primary),
+        initialFontSize=theme.size_pt,
+    )
+    # No frame padding: the text block is exactly the theme's, as in the DOCX.
+    frame = Frame(
+        template.leftMargin,
+        template.bottomMargin,
+        template.width,
+        template.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="text",
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    furniture = _Furniture(document.furniture, theme, chain)
+    maker = functools.partial(_PagedCanvas, furniture=furniture, created=meta.created)
+    with _pinned_rl_config():
+        try:
+            template.build(story or [Spacer(1, 0)], canvasmaker=maker)
+        except LayoutError as exc:
+            detail = str(exc).split("\n", 1)[0][:300]
+            raise TemplateError(
+                f"the PDF cannot be laid out: a block is too large for a page ({detail})"
+            ) from exc
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def _pinned_rl_config() -> Iterator[None]:
+    missing = object()
+    saved = {name: getattr(rl_config, name, missing) for name in _PINNED_RL_CONFIG}
+    try:
+        for name, value in _PINNED_RL_CONFIG.items():
+            setattr(rl_config, name, value)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                delattr(rl_config, name)
+            else:
+                setattr(rl_config, name, value)
+
+
+def _colour(value: str, what: str) -> Any:
+    try:
+        return colors.HexColor(value)
+    except (ValueError, TypeError) as exc:
+        raise TemplateError(f"theme: {what} {value!r} is not a #RRGGBB colour") from exc
+
+
+@dataclass(frozen=True)
+class _Look:
+    """A ReportLab style plus the bold/italic its text starts in (for choosing fallback faces)."""
+
+    style: RLStyle
+    bold: bool
+    italic: bool
+
+
+class _Story:
+    """Turns the model's blocks into ReportLab flowables."""
+
+    def __init__(self, theme: Theme, chain: FontChain) -> None:
+        self.theme, self.chain = theme, chain
+        self.width = theme.text_width_pt
+        self.ink = _colour(theme.colour, "text colour")
+        self._looks: dict[tuple[Any, ...], _Look] = {}
+
+    def look(
+        self,
+        name: str,
+        *,
+        size: float | None = None,
+        bold: bool | None = None,
+        italic: bool | None = None,
+        align: str | None = None,
+        indent: float = 0.0,
+        before: float | None = None,
+        after: float | None = None,
+        colour: str | None = None,
+        keep_with_next: bool = False,
+    ) -> _Look:
+        """The style ``name`` of the theme, with the given settings overriding it."""
+        t, theme = self.theme.style(name), self.theme
+        size = size if size is not None else t.size_pt or theme.size_pt
+        bold = t.bold if bold is None else bold
+        italic = t.italic if italic is None else italic
+        align = align or t.align or "left"
+        if align not in _ALIGN:
+            raise TemplateError(
+                f"theme: style {name!r} has alignment {align!r}, not one of {', '.join(_ALIGN)}"
+            )
+        before = t.space_before_pt if before is None else before
+        if after is None:
+            after = theme.space_after_pt if t.space_after_pt is None else t.space_after_pt
+        key = (name, size, bold, italic, align, indent, before, after, colour, keep_with_next)
+        if key not in self._looks:
+            face = face_name(self.chain.primary, bold, italic)
+            style = RLStyle(
+                f"memo-{len(self._looks)}",
+                fontName=face,
+                fontSize=size,
+                leading=size * theme.leading,
+                alignment=_ALIGN[align],
+                leftIndent=t.indent_mm * MM + indent,
+                spaceBefore=before,
+                spaceAfter=after,
+                textColor=_colour(colour, "heading colour") if colour else self.ink,
+                bulletFontName=face,
+                bulletFontSize=size,
+                bulletIndent=t.indent_mm * MM,
+                keepWithNext=int(keep_with_next),
+                **_FIXED_STYLE,
+            )
+            self._looks[key] = _Look(style, bold, italic)
+        return self._looks[key]
+
+    def para(self, runs: Sequence[Run], look: _Look, marker: str | None = None) -> RLParagraph:
+        text = "".join(self.chain.run_markup(run, look.bold, look.italic) for run in runs)
+        if marker is not None:
+            marker_markup = self.chain.run_markup(Run(marker), look.bold, look.italic)
+            text = f"<bullet>{marker_markup}</bullet>{text}"
+        return RLParagraph(text, look.style)
+
+    def blocks(self, blocks: Sequence[Block]) -> list[Flowable]:
+        story: list[Flowable] = []
+        for index, block in enumerate(blocks):
+            flowables = self.block(block)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            # The drafted / cleared / approved / distribution lines stay on one page.
+            if _is_signature(block) and _is_signature(following) and flowables:
+                flowables[-1].keepWithNext = 1
+            story.extend(flowables)
+        return story
+
+    def block(self, block: Block) -> list[Flowable]:
+        theme = self.theme
+        if isinstance(block, Heading):
+            sizes = theme.heading_sizes_pt or (theme.size_pt,)
+            size = sizes[min(max(block.level, 1), len(sizes)) - 1]
+            look = self.look(
+                "heading",
+                size=size,
+                bold=True,
+                italic=False,
+                align="left",
+                before=theme.heading_space_before_pt,
+                after=theme.heading_space_after_pt,
+                colour=theme.heading_colour,
+                keep_with_next=True,
+            )
+            return [self.para(block.runs, look)]
+        if isinstance(block, Paragraph):
+            return [self.paragraph(block)]
+        if isinstance(block, List):
+            return self.list_block(block)
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, HeaderBlock):
+            return self.header_block(block)
+        if isinstance(block, Chart):
+            # At most the height of the text block: a drawing cannot split across pages.
+            room = theme.page_height_pt - (theme.margin_top_mm + theme.margin_bottom_mm) * MM
+            chart = _chart(block, theme, self.chain, self.width, room - theme.space_after_pt)
+            return [chart, Spacer(1, theme.space_after_pt)]
+        if isinstance(block, Rule):
+            colour = _colour(theme.table_border, "table border")
+            rule = HRFlowable(
+                width="100%",
+                thickness=0.5,
+                color=colour,
+                spaceBefore=2,
+                spaceAfter=theme.space_after_pt,
+            )
+            rule.keepWithNext = 1  # a rule opens what follows; it never ends a page alone
+            return [rule]
+        if isinstance(block, PageBreak):
+            return [RLPageBreak()]
+        raise TypeError(f"unknown block {type(block).__name__}")
+
+    def hang(self, markers: Sequence[str], look: _Look) -> float:
+        """Width of a hanging indent that fits every marker (long numbers push it wider)."""
+        widest = max(self.chain.width(m, look.style.fontSize, look.bold) for m in markers)
+        # ReportLab starts the text at least 0.6 em after the marker's end.
+        return max(self.theme.list_indent_mm * MM, widest + 0.6 * float(look.style.fontSize) + 0.5)
+
+    def paragraph(
+        self,
+        block: Paragraph,
+        marker: str | None = None,
+        hang: float | None = None,
+        after: float | None = None,
+    ) -> RLParagraph:
+        """A paragraph; with a marker (its number, a bullet) or a hang, in a hanging indent."""
+        marker = block.number if marker is None else marker
+        look = self.look(block.style, align=block.align, after=after)
+        if marker is None and hang is None:
+            return self.para(block.runs, look)
+        if hang is None:
+            # "00." too, so that paragraphs 9 and 10 keep their text in one column.
+            hang = self.hang([marker or "", "00."], look)
+        look = self.look(block.style, align=block.align, after=after, indent=hang)
+        return self.para(block.runs, look, marker)
+
+    def list_block(self, block: List) -> list[Flowable]:
+        numbers = range(block.start, block.start + len(block.items))
+        markers = [f"{n}." if block.ordered else "\u2022" for n in numbers]
+        if not markers:
+            return []
+        hang = self.hang(markers, self.look("body"))
+        out: list[Flowable] = []
+        for marker, item in zip(markers, block.items, strict=True):
+            for index, para in enumerate(item.blocks):
+                # Paragraphs of one item sit close; the item's last one takes the full space.
+                after = 2.0 if index < len(item.blocks) - 1 else None
+                out.append(self.paragraph(para, marker if index == 0 else None, hang, after))
+        return out
+
+    def table(self, block: Table) -> list[Flowable]:
+        columns = max([len(block.header), len(block.widths), *(len(r) for r in block.rows)])
+        if columns == 0 or not (block.header or block.rows):
+            return []
+        widths = list(block.widths)
+        if len(widths) != columns or not all(w > 0 and math.isfinite(w) for w in widths):
+            widths = [1.0] * columns
+        align = [*block.align, *["left"] * columns][:columns]
+        size = self.theme.table_size_pt
+        head = [
+            self.look("table", size=size, bold=True, italic=False, align=a, before=0, after=0)
+            for a in align
+        ]
+        body = [
+            self.look("table", size=size, bold=False, italic=False, align=a, before=0, after=0)
+            for a in align
+        ]
+        data = [[self.para(c, head[i]) for i, c in enumerate(_pad(block.header, columns))]]
+        data = data if block.header else []
+        data += [
+            [self.para(c, body[i]) for i, c in enumerate(_pad(r, columns))] for r in block.rows
+        ]
+        pad = self.theme.table_padding_pt
+        border = _colour(self.theme.table_border, "table border")
+        style: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), face_name(self.chain.primary)),
+            ("FONTSIZE", (0, 0), (-1, -1), size),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("GRID", (0, 0), (-1, -1), self.theme.table_border_pt, border),
+            *[
+                (f"{side}PADDING", (0, 0), (-1, -1), pad)
+                for side in ("LEFT", "RIGHT", "TOP", "BOTTOM")
+            ],
+        ]
+        if block.header:
+            fill = _colour(self.theme.table_header_fill, "table header fill")
+            style.append(("BACKGROUND", (0, 0), (-1, 0), fill))
+        # splitInRow lets a row taller than a page break inside its cells instead of raising
+        # LayoutError; repeatRows carries the header onto every page the table spans.
+        table = RLTable(
+            data,
+            colWidths=[self.width * w / sum(widths) for w in widths],
+            style=style,
+            hAlign="LEFT",
+            repeatRows=1 if block.header else 0,
+            splitByRow=1,
+            splitInRow=1,
+        )
+        return [table, Spacer(1, self.theme.space_after_pt)]
+
+    def header_block(self, block: HeaderBlock) -> list[Flowable]:
+        if not block.fields:
+            return []
+        label_look = self.look("body", bold=True, italic=False, align="left", before=0, after=0)
+        value_look = self.look("body", align="left", before=0, after=0)
+        label_width = min(self.theme.header_label_width_mm * MM, self.width / 2)
+        data = []
+        for field in block.fields:
+            label = field.label if field.label.rstrip().endswith(":") else f"{field.label}:"
+            data.append([self.para((Run(label),), label_look), self.para(field.value, value_look)])
+        style = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), face_name(self.chain.primary)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ]
+        table = RLTable(
+            data,
+            colWidths=[label_width, self.width - label_width],
+            style=style,
+            hAlign="LEFT",
+            splitByRow=1,
+            splitInRow=1,
+        )
+        after = self.theme.header_space_after_pt
+        if not self.theme.header_rule:
+            return [table, Spacer(1, after)]
+        rule = HRFlowable(
+            width="100%", thickness=0.75, color=self.ink, spaceBefore=4, spaceAfter=after
+        )
+        return [table, rule]
+
+
+def _is_signature(block: Block | None) -> bool:
+    return isinstance(block, Paragraph) and block.style == "signature"
+
+
+def _pad(cells: Sequence[tuple[Run, ...]], columns: int) -> list[tuple[Run, ...]]:
+    return [*cells, *[()] * (columns - len(cells))]
+
+
+def _number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.1f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _chart(chart: Chart, theme: Theme, chain: FontChain, width: float, room: float) -> Drawing:
+    """A horizontal bar chart: one row per bar, its label at the left, its value at its end."""
+    if any(not math.isfinite(b.value) for b in chart.bars):
+        raise TemplateError(f"chart {chart.title!r}: every value must be a finite number")
+    size, ink = theme.table_size_pt - 1, _colour(theme.colour, "text colour")
+    kinds = list(dict.fromkeys(b.kind for b in chart.bars))
+    legend_h, title_h = (14.0 if len(kinds) > 1 else 0.0), size + 8
+    height = min(max(_CHART_HEIGHT, title_h + legend_h + 14 * len(chart.bars) + 4), room)
+    pitch = (height - title_h - legend_h) / max(len(chart.bars), 1)
+    small = min(size, pitch * 0.8)  # labels shrink when many bars share the height
+    drawing = Drawing(width, height)
+    drawing.hAlign = "LEFT"
+    # The renderer would otherwise open the drawing with a Helvetica Tf (an unembedded font).
+    drawing.initialFontName, drawing.initialFontSize = face_name(chain.primary), size
+
+    def text(x: float, y: float, value: str, anchor: str = "start", bold: bool = False) -> None:
+        # A chart String has one font: the first of the chain that has all of its glyphs.
+        font = chain.font_for(value, bold)
+        drawing.add(
+            String(
+                x,
+                y,
+                value,
+                fontName=font,
+                fontSize=size if bold else small,
+                fillColor=ink,
+                textAnchor=anchor,
+            )
+        )
+
+    def measure(value: str) -> float:
+        return float(stringWidth(value, chain.font_for(value), small))
+
+    title = clean(chart.title) + (f" ({clean(chart.unit)})" if chart.unit else "")
+    text(0, height - size, title.replace("\n", " "), bold=True)
+    labels = [clean(b.label).replace("\n", " ") for b in chart.bars]
+    values = [_number(b.value) for b in chart.bars]
+    label_w = min(max([measure(s) for s in labels] + [0]) + 8, width * 0.4)
+    value_w = max([measure(s) for s in values] + [0]) + 6
+    low = min([0.0, *(b.value for b in chart.bars)])
+    high = max([0.0, *(b.value for b in chart.bars)])
+    scale = (width - value_w - label_w) / ((high - low) or 1.0)
+    zero = label_w - low * scale
+    top, bottom = height - title_h, legend_h
+    thick = min(pitch * 0.65, 16.0)
+    shades = [
+        _colour(theme.heading_colour, "heading colour"),
+        _colour(theme.table_border, "table border"),
+        _colour(theme.table_header_fill, "table header fill"),
+    ]
+    fill = {kind: shades[i % len(shades)] for i, kind in enumerate(kinds)}
+    for i, (bar, label, value) in enumerate(zip(chart.bars, labels, values, strict=True)):
+        middle = top - pitch * (i + 0.5)
+        start, end = sorted((zero, zero + bar.value * scale))
+        drawing.add(
+            Rect(
+                start,
+                middle - thick / 2,
+                max(end - start, 0.5),
+                thick,
+                fillColor=fill[bar.kind],
+                strokeColor=ink,
+                strokeWidth=0.3,
+            )
+        )
+        while len(label) > 1 and measure(label) > label_w - 8:
+            label = label[:-2] + "\u2026"  # a label too long for its column is shortened
+        text(0, middle - small / 3, label)
+        # A value sits after the end of its bar; a negative one right of the zero line.
+        text(max(end, zero) + 3, middle - small / 3, value)
+    drawing.add(Line(zero, bottom, zero, top, strokeColor=ink, strokeWidth=0.5))
+    x = label_w
+    for kind in kinds if legend_h else []:
+        drawing.add(Rect(x, 2, 8, 8, fillColor=fill[kind], strokeColor=ink, strokeWidth=0.3))
+        text(x + 11, 3, kind)
+        x += 11 + measure(kind) + 14
+    return drawing
+
+
+class _Furniture:
+    """Draws the banners, the footer and ``Page X of Y`` on a finished page."""
+
+    def __init__(self, furniture: Furniture, theme: Theme, chain: FontChain) -> None:
+        self.f, self.theme, self.chain = furniture, theme, chain
+        self.banner_colour = _colour(theme.banner_colour, "banner colour")
+        self.footer_colour = _colour(theme.footer_colour, "footer colour")
+
+    def paint(self, canvas: Canvas, page: int, pages: int) -> None:
+        theme, f, chain = self.theme, self.f, self.chain
+        left, right = theme.margin_left_mm * MM, theme.page_width_pt - theme.margin_right_mm * MM
+        middle, size, room = (left + right) / 2, theme.banner_size_pt, right - left
+        lines = [(f.classification, theme.banner_bold, size), (f.handling, False, size - 1)]
+        banners = [(_line(text), bold, s) for text, bold, s in lines if text and text.strip()]
+        label = footer = ""
+        if f.page_numbers:
+            label = _line(f.page_label.replace("{pages}", str(pages)).replace("{page}", str(page)))
+        if f.footer:
+            footer = _line(f.footer)
+        small, gap = theme.footer_size_pt, 12.0
+        label_w, footer_w = chain.width(label, small), chain.width(footer, small)
+        canvas.saveState()
+        canvas.setFillColor(self.footer_colour)
+        y = theme.footer_distance_mm * MM
+        if label:
+            chain.draw(canvas, label, right, y, small, False, "right", room)
+        if footer:
+            chain.draw(canvas, footer, left, y, small, False, "left", room - label_w - gap)
+        canvas.setFillColor(self.banner_colour)
+        # The classification is the outermost line at both edges, the caveat inside it. At the
+        # bottom it shares the footer line when it fits between the footer and the page number.
+        if banners:
+            half = chain.width(banners[0][0], size, banners[0][1]) / 2
+            fits = left + footer_w + gap <= middle - half and middle + half <= right - label_w - gap
+            y += 0 if fits or not (label or footer) else small * 1.4
+        for text, bold, s in banners:
+            chain.draw(canvas, text, middle, y, s, bold, "centre", room)
+            y += s * 1.25
+        y = theme.page_height_pt - theme.header_distance_mm * MM - size
+        for text, bold, s in banners:
+            chain.draw(canvas, text, middle, y, s, bold, "centre", room)
+            y -= s * 1.25
+        canvas.restoreState()
+
+
+def _line(text: str) -> str:
+    return clean(text).replace("\n", " ").strip()
+
+
+class _PagedCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that holds every page until the end, so each can say ``Page X of Y``."""
+
+    def __init__(
+        self, *args: Any, furniture: _Furniture, created: dt.datetime | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._held: list[dict[str, Any]] = []
+        _set_creation_date(self._doc, created)
+
+    def showPage(self) -> None:
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        pages = len(self._held)
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self._furniture.paint(self, number, pages)
+            super().showPage()
+        super().save()
+
+
+class _Stamp:
+    """Stands in for ReportLab's TimeStamp: the document's own date, not now or the env."""
+
+    def __init__(self, when: dt.datetime) -> None:
+        when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        minutes = int((when.utcoffset() or dt.timedelta()).total_seconds() // 60)
+        self.t = when.timestamp()
+        self.lt = time.struct_time((*when.timetuple()[:8], 0))
+        self.YMDhms = tuple(when.timetuple())[:6]
+        self.dhh, self.dmm = int(minutes / 60), abs(minutes) % 60
+        self.tzname = when.tzname() or "UTC"
+
+
+def _set_creation_date(pdf_doc: Any, created: dt.datetime | None) -> None:
+    stamp = _Stamp(created or _EPOCH_2000)
+    pdf_doc._timeStamp = stamp
+    # ReportLab seeds the file /ID from its own timestamp (which SOURCE_DATE_EPOCH changes);
+    # reseed it from ours so that the bytes depend on the document alone.
+    signature = hashlib.md5(usedforsecurity=False)
+    signature.update(b"a reportlab document")
+    signature.update(ascii(stamp.t).encode())
+    pdf_doc.signature = signature

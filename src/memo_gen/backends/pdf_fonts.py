@@ -1,0 +1,237 @@
+"""The TrueType fonts the PDF backend embeds, and the choice of font for each character.
+
+ReportLab's standard fonts draw every letter outside WinAnsi (Cyrillic, Azerbaijani ə ğ ı ş,
+Kazakh ә қ ң ұ) as a black box, and a TrueType font draws a character outside its cmap as an
+empty box, in both cases silently. So memo-gen embeds only fonts it ships, registers each as a
+family (so ``<b>``/``<i>`` pick the right face), and splits every run of text by the first font
+of the chain ``[theme.pdf_font, *theme.pdf_fallback]`` whose face has the glyph.
+
+It also turns the model's text into ReportLab Paragraph markup. That markup is built from
+escaped text only: record text is data, never markup (``<font color=…>`` in a record once
+reached an ``eval`` in ReportLab, CVE-2023-33733).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from memo_gen.document import Run
+from memo_gen.errors import TemplateError
+from memo_gen.theme import Theme
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+
+# Family name (as the theme spells it) → files of its regular, bold, italic, bold-italic faces.
+SHIPPED_FAMILIES: dict[str, tuple[str, str, str, str]] = {
+    "Liberation Serif": (
+        "LiberationSerif-Regular.ttf",
+        "LiberationSerif-Bold.ttf",
+        "LiberationSerif-Italic.ttf",
+        "LiberationSerif-BoldItalic.ttf",
+    ),
+    "Noto Serif": (
+        "NotoSerif-Regular.ttf",
+        "NotoSerif-Bold.ttf",
+        "NotoSerif-Italic.ttf",
+        "NotoSerif-BoldItalic.ttf",
+    ),
+    "DejaVu Sans": (
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSans-Oblique.ttf",
+        "DejaVuSans-BoldOblique.ttf",
+    ),
+}
+
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+# Characters that are layout, not glyphs: they stay in the font of the text around them.
+_LAYOUT_CHARS = frozenset("\n")
+
+# family → its four faces' cmaps (code point → glyph), filled once per process.
+_CMAPS: dict[str, tuple[dict[int, int], ...]] = {}
+
+
+def face_name(family: str, bold: bool = False, italic: bool = False) -> str:
+    """The name a face is registered under: the family name for the regular face."""
+    suffix = {(False, False): "", (True, False): " Bold", (False, True): " Italic"}
+    return family + suffix.get((bold, italic), " Bold Italic")
+
+
+def register_family(family: str) -> None:
+    """Register the four faces of a shipped family with ReportLab, once per process."""
+    if family in _CMAPS:
+        return
+    files = SHIPPED_FAMILIES.get(family)
+    if files is None:
+        known = ", ".join(sorted(SHIPPED_FAMILIES))
+        raise TemplateError(
+            f"theme names PDF font {family!r}, which memo-gen does not ship ({known})"
+        )
+    cmaps = []
+    faces = ((False, False), (True, False), (False, True), (True, True))
+    for (bold, italic), filename in zip(faces, files, strict=True):
+        path = FONTS_DIR / filename
+        try:
+            # asciiReadable is given so that rl_config.ttfAsciiReadable cannot change the bytes.
+            font = TTFont(face_name(family, bold, italic), str(path), asciiReadable=1)
+        except (OSError, TTFError) as exc:
+            raise TemplateError(f"cannot load the font file {path}: {exc}") from exc
+        pdfmetrics.registerFont(font)
+        cmaps.append(font.face.charToGlyph)
+    # The family mapping is what lets <b>/<i> (and a style that starts in the bold face) find
+    # the right face; without it ReportLab cannot tell the faces belong together.
+    pdfmetrics.registerFontFamily(
+        family,
+        normal=face_name(family),
+        bold=face_name(family, True),
+        italic=face_name(family, False, True),
+        boldItalic=face_name(family, True, True),
+    )
+    _CMAPS[family] = tuple(cmaps)
+
+
+def _has_glyph(family: str, char: str, bold: bool, italic: bool) -> bool:
+    register_family(family)
+    return ord(char) in _CMAPS[family][int(bold) + 2 * int(italic)]
+
+
+class FontChain:
+    """The main font and its fallbacks, in the order they are tried for each character."""
+
+    def __init__(self, families: Sequence[str]) -> None:
+        if not families:
+            raise TemplateError("the theme names no PDF font")
+        self.families = tuple(dict.fromkeys(families))
+        self.primary = self.families[0]
+        # Only the main family is loaded up front; a fallback is loaded when a character
+        # first needs it, so plain Latin text costs one family.
+        register_family(self.primary)
+        self._choice: dict[tuple[str, bool, bool], str | None] = {}
+
+    @classmethod
+    def of(cls, theme: Theme) -> FontChain:
+        return cls((theme.pdf_font, *theme.pdf_fallback))
+
+    def family_for(self, char: str, bold: bool = False, italic: bool = False) -> str | None:
+        """The first family whose face has the glyph, or None when no font has it."""
+        key = (char, bold, italic)
+        if key not in self._choice:
+            found = (f for f in self.families if _has_glyph(f, char, bold, italic))
+            self._choice[key] = next(found, None)
+        return self._choice[key]
+
+    def segments(
+        self, text: str, bold: bool = False, italic: bool = False
+    ) -> list[tuple[str, str]]:
+        """Split text into ``(family, text)`` pieces, each drawable in that family's face.
+
+        A character no font has goes to the last fallback (it shows as that font's empty box);
+        :func:`missing_glyphs` is how callers and tests find such characters beforehand.
+        """
+        pieces: list[tuple[str, str]] = []
+        current, start = self.primary, 0
+        for index, char in enumerate(text):
+            if char in _LAYOUT_CHARS:
+                continue
+            family = self.family_for(char, bold, italic) or self.families[-1]
+            if family != current:
+                if index > start:
+                    pieces.append((current, text[start:index]))
+                current, start = family, index
+        if start < len(text):
+            pieces.append((current, text[start:]))
+        return pieces
+
+    def font_for(self, text: str, bold: bool = False, italic: bool = False) -> str:
+        """One face for a whole string (chart labels): the first family that has every glyph."""
+        needed = {c for c in text if c not in _LAYOUT_CHARS}
+        for family in self.families:
+            if all(_has_glyph(family, c, bold, italic) for c in needed):
+                return face_name(family, bold, italic)
+        return face_name(self.families[-1], bold, italic)
+
+    def run_markup(self, run: Run, bold: bool = False, italic: bool = False) -> str:
+        """Paragraph markup for a run in a paragraph that starts bold/italic as given."""
+        bold, italic = bold or run.bold, italic or run.italic
+        parts = []
+        for family, text in self.segments(clean(run.text), bold, italic):
+            escaped = escape(text).replace("\n", "<br/>")
+            if family != self.primary:
+                # The concrete face: <font name=family> would reset bold and italic.
+                escaped = (
+                    f"<font name={quoteattr(face_name(family, bold, italic))}>{escaped}</font>"
+                )
+            parts.append(escaped)
+        body = "".join(parts)
+        if run.bold:
+            body = f"<b>{body}</b>"
+        if run.italic:
+            body = f"<i>{body}</i>"
+        link = clean(run.link or "").strip()
+        # Other schemes (javascript:, file:, data:) stay plain text: a link is data too.
+        if link.lower().startswith(_LINK_SCHEMES):
+            body = f"<a href={quoteattr(link)}>{body}</a>"
+        return body
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        """Width of one line of text set in the chain's faces."""
+        return sum(
+            float(pdfmetrics.stringWidth(piece, face_name(family, bold), size))
+            for family, piece in self.segments(text, bold)
+        )
+
+    def draw(
+        self,
+        canvas: Any,
+        text: str,
+        x: float,
+        y: float,
+        size: float,
+        bold: bool,
+        anchor: str,
+        room: float,
+    ) -> None:
+        """Draw one line on a canvas (anchored left/centre/right), shrunk to fit ``room``."""
+        text = clean(text).replace("\n", " ")
+        natural = self.width(text, size, bold)
+        if natural > room > 0:
+            size *= room / natural
+        x -= {"left": 0.0, "centre": 0.5, "right": 1.0}[anchor] * self.width(text, size, bold)
+        for family, piece in self.segments(text, bold):
+            canvas.setFont(face_name(family, bold), size)
+            canvas.drawString(x, y, piece)
+            x += pdfmetrics.stringWidth(piece, face_name(family, bold), size)
+
+    def missing(self, text: str, bold: bool = False, italic: bool = False) -> set[str]:
+        return {
+            c
+            for c in set(text)
+            if c not in _LAYOUT_CHARS and self.family_for(c, bold, italic) is None
+        }
+
+
+def clean(text: str) -> str:
+    """NFC text without control characters (tabs and form feeds become spaces)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate({0x09: " ", 0x0B: "\n", 0x0C: " "})
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+
+
+def missing_glyphs(
+    text: str,
+    fonts: Iterable[str] | None = None,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+) -> set[str]:
+    """The characters of ``text`` that no font of the chain can draw (default: the theme's)."""
+    chain = FontChain(tuple(fonts) if fonts is not None else FontChain.of(Theme()).families)
+    return chain.missing(clean(text), bold, italic)

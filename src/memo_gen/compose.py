@@ -1,0 +1,143 @@
+"""A visit record → the document model of its memorandum or its fact sheet.
+
+The record is arranged for the templates (delegations, quotes by topic, agreements signed
+and earlier), the template named after the document renders Markdown, and
+:mod:`memo_gen.markdown` turns that into blocks; the page furniture and the properties come
+from the record's document particulars.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from memo_gen.document import Document, Furniture, Metadata
+from memo_gen.formatting import FILTERS
+from memo_gen.markdown import to_blocks
+from memo_gen.model import Participant, VisitRecord
+from memo_gen.resources import templates_dir
+from memo_gen.templating import TemplateSet
+
+DocumentKind = Literal["memo", "factsheet"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
+SIDE_LABELS = {"host": "Host side", "guest": "Guest side", "third-party": "Third parties"}
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """Participants who represent the same country, organisation or side."""
+
+    label: str
+    members: tuple[Participant, ...]
+
+
+def delegations(record: VisitRecord) -> list[Delegation]:
+    """Present participants grouped by country (host first, then guest), organisation or
+    side, in the order the record first names each group."""
+    visit = record.visit
+    countries = {c.code: c.name for c in (visit.host, visit.guest, *visit.third_countries) if c}
+    if visit.place and visit.place.country:
+        countries.setdefault(visit.place.country.code, visit.place.country.name)
+    groups: dict[str, list[Participant]] = {}
+    for participant in record.participants:
+        if participant.present:
+            groups.setdefault(_group_label(participant, countries), []).append(participant)
+    first = [c.name for c in (visit.host, visit.guest) if c]
+    order = sorted(groups, key=lambda label: first.index(label) if label in first else 2)
+    return [Delegation(label, tuple(groups[label])) for label in order]
+
+
+def _group_label(participant: Participant, countries: Mapping[str, str]) -> str:
+    if participant.country:
+        return countries.get(participant.country, participant.country)
+    if participant.organisation:
+        return participant.organisation
+    return SIDE_LABELS.get(participant.side or "", "Other participants")
+
+
+def areas(record: VisitRecord) -> list[str]:
+    """The areas of cooperation the topics cover, each once, in order."""
+    return list(dict.fromkeys(area for topic in record.topics for area in topic.areas))
+
+
+def context(record: VisitRecord) -> dict[str, Any]:
+    """What the templates see: the record, and the record arranged."""
+    topic_ids = {topic.id for topic in record.topics}
+    return {
+        "record": record,
+        "document": record.document,
+        "visit": record.visit,
+        "delegations": delegations(record),
+        "mentioned": [p for p in record.participants if not p.present],
+        "people": {p.id: p for p in record.participants},
+        "figures": {f.id: f for f in record.figures},
+        "meetings": {m.id: m for m in record.meetings},
+        "agreements": {a.id: a for a in record.agreements},
+        "quotes_by_topic": {
+            topic: [q for q in record.quotes if q.topic == topic] for topic in topic_ids
+        },
+        "other_quotes": [q for q in record.quotes if q.topic not in topic_ids],
+        "signed": [a for a in record.agreements if not a.background],
+        "earlier": [a for a in record.agreements if a.background],
+        "areas": areas(record),
+    }
+
+
+def created(record: VisitRecord) -> dt.datetime:
+    """The documents' timestamp: the memorandum's date, else ``SOURCE_DATE_EPOCH``, else the
+    visit's first day — never the clock, so the same record gives the same files."""
+    day = record.document.date
+    if day is not None:
+        return dt.datetime.combine(day.earliest, dt.time(), tzinfo=dt.UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    start = record.visit.start
+    first = start.earliest if hasattr(start, "earliest") else dt.date(1980, 1, 1)
+    return dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+
+
+def metadata(record: VisitRecord, kind: DocumentKind) -> Metadata:
+    """Title, author, subject, keywords, language and date of a document."""
+    document, visit = record.document, record.visit
+    subject = document.subject or visit.title
+    title = subject if kind == "memo" else f"Fact sheet: {visit.title}"
+    author = ", ".join(p for p in (document.ministry, document.department) if p) or "memo-gen"
+    names = [c.name for c in (visit.host, visit.guest, *visit.third_countries) if c]
+    kind_word = "memorandum" if kind == "memo" else "fact sheet"
+    return Metadata(
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=(kind_word, *names, *areas(record)),
+        language=document.language,
+        created=created(record),
+    )
+
+
+def furniture(record: VisitRecord) -> Furniture:
+    """The classification banner and the running footer."""
+    document = record.document
+    version = f"Version {document.version}" if document.version else None
+    footer = " · ".join(part for part in (document.reference, version) if part)
+    return Furniture(
+        classification=document.classification,
+        handling=document.handling,
+        footer=footer or None,
+    )
+
+
+class Composer:
+    """Composes documents from records with one set of templates."""
+
+    def __init__(self, template_dir: Path | None = None) -> None:
+        self.templates = TemplateSet(template_dir or templates_dir(), FILTERS)
+
+    def compose(self, record: VisitRecord, kind: DocumentKind) -> Document:
+        """The document model of one of a record's documents."""
+        rendered = self.templates.render(f"{kind}.md.j2", context(record))
+        return Document(kind, to_blocks(rendered), metadata(record, kind), furniture(record))

@@ -1,0 +1,119 @@
+"""Jinja2 templates → Markdown text in which record values are opaque placeholders.
+
+The environment's ``finalize`` hook turns every value a template prints into a placeholder
+(``\\ue000`` index ``\\ue001``, private-use characters that Markdown treats as plain letters)
+and keeps the value aside. The Markdown parser therefore never sees record text, so no value
+can create a heading, a table cell, a link or emphasis; :mod:`memo_gen.markdown` puts each
+value back, unchanged, into the text runs of the document model. Record values are data,
+never templates: nothing in a record is ever rendered by Jinja, and the templates themselves
+run in a sandbox with undefined names as errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.runtime
+from jinja2.sandbox import SandboxedEnvironment
+
+from memo_gen.errors import TemplateError
+
+PLACEHOLDER = re.compile("\ue000([0-9a-z]+)\ue001")
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """A template's output: Markdown with placeholders, and the values they stand for."""
+
+    text: str
+    values: tuple[str, ...]
+
+    def restore(self, text: str) -> str:
+        """``text`` with every placeholder replaced by its value (one pass, so a value is
+        never scanned again)."""
+        return PLACEHOLDER.sub(lambda match: self.values[int(match.group(1), 36)], text)
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if number == 0:
+            return text
+
+
+class TemplateText(str):
+    """Markdown a template wrote itself (a macro's output): printed as it is, not as a value."""
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with macro output marked as the template's own Markdown."""
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super().call(__context, __obj, *args, **kwargs)
+        return TemplateText(result) if isinstance(__obj, jinja2.runtime.Macro) else result
+
+
+class TemplateSet:
+    """The templates of one folder, with memo-gen's filters, in a sandboxed environment."""
+
+    def __init__(self, folder: Path, filters: Mapping[str, Callable[..., Any]]) -> None:
+        if not folder.is_dir():
+            raise TemplateError(f"template folder {folder} does not exist")
+        self.folder = folder
+        self._values: list[str] = []
+        self._environment = _Sandbox(
+            loader=jinja2.FileSystemLoader(folder),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # values become placeholders, not escaped text
+            finalize=self._placeholder,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self._environment.filters.update(filters)
+
+    def _placeholder(self, value: Any) -> str:
+        """The ``finalize`` hook: a printed value becomes a placeholder; ``None`` prints
+        nothing."""
+        if value is None:
+            return ""
+        if isinstance(value, TemplateText):
+            return value
+        self._values.append(str(value))
+        return f"\ue000{_base36(len(self._values) - 1)}\ue001"
+
+    def render(self, name: str, context: Mapping[str, Any]) -> RenderedMarkdown:
+        """Render ``name`` with ``context``; errors name the template file and line."""
+        self._values = []
+        try:
+            text = self._environment.get_template(name).render(context)
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError(f"template {exc.name} not found in {self.folder}") from exc
+        except jinja2.TemplateSyntaxError as exc:
+            where = f"{exc.filename or exc.name}, line {exc.lineno}"
+            raise TemplateError(f"{where}: {exc.message}") from exc
+        except (jinja2.TemplateError, TemplateError, ValueError, TypeError) as exc:
+            raise TemplateError(f"{_where(exc, self.folder, name)}: {exc}") from exc
+        return RenderedMarkdown(text, tuple(self._values))
+
+
+def _where(exc: BaseException, folder: Path, fallback: str) -> str:
+    """The template file and line a rendering error happened in, from its traceback."""
+    found = fallback
+    traceback = exc.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            path = Path(filename)
+            shown = path.relative_to(folder) if path.is_relative_to(folder) else path
+            found = f"{shown}, line {traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return found
