@@ -80,7 +80,16 @@ def test_clean_text(raw: str, clean: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code", "position"),
-    [("ab\x07", "0007", 3), ("\x00", "0000", 1), ("a\x7f", "007F", 2), ("x\x9fy", "009F", 2)],
+    [
+        ("ab\x07", "0007", 3),
+        ("\x00", "0000", 1),
+        ("a\x7f", "007F", 2),
+        ("x\x9fy", "009F", 2),
+        # at the edges too, where str.strip() would otherwise drop them silently
+        ("\x1cname", "001C", 1),
+        ("name\x85", "0085", 5),
+        (" \x1f", "001F", 2),
+    ],
 )
 def test_clean_text_refuses_control_characters(raw: str, code: str, position: int) -> None:
     with pytest.raises(PydanticCustomError) as caught:

@@ -284,12 +284,12 @@ def test_empty_files_are_refused(tmp_path: Path, name: str, content: bytes) -> N
 
 def test_comment_only_yaml_is_not_a_record(tmp_path: Path) -> None:
     path = _write(tmp_path, "comments.yaml", "# nothing here yet\n")
-    with pytest.raises(InvalidRecordError) as caught:
+    with pytest.raises(InputError) as caught:
         load_record(path)
     assert caught.value.message == (
-        f"{path}: a visit record must be a mapping of fields (visit, document, …); "
-        "this one is empty"
+        f"{path}: the file holds no data (only comments?); start from `memo-gen new PATH`"
     )
+    assert caught.value.exit_code == 3
 
 
 @pytest.mark.parametrize(
@@ -390,6 +390,12 @@ def test_integer_too_long_to_convert_is_an_input_error(fmt: str) -> None:
     ]
 
 
+def test_json_null_holds_no_record() -> None:
+    with pytest.raises(InputError, match=r"the file holds no data") as caught:
+        parse_record("null", "json")
+    assert caught.value.exit_code == 3
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -397,7 +403,6 @@ def test_integer_too_long_to_convert_is_an_input_error(fmt: str) -> None:
         ('"visit"', "this one is a text"),
         ("42", "this one is a number"),
         ("true", "this one is a boolean"),
-        ("null", "this one is empty"),
     ],
 )
 def test_json_top_level_must_be_an_object(text: str, message: str) -> None:

@@ -45,7 +45,8 @@ _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 def clean_text(value: str) -> str:
     """Apply the text rule to one string; refuse characters no document can hold."""
-    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", value)).strip()
+    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", value))
+    # Checked before stripping: str.strip() would silently drop U+001C–U+001F and U+0085.
     bad = _REFUSED.search(text)
     if bad is not None:
         raise PydanticCustomError(
@@ -53,7 +54,7 @@ def clean_text(value: str) -> str:
             "contains the control character U+{code} at position {position}; remove it",
             {"code": f"{ord(bad.group()):04X}", "position": bad.start() + 1},
         )
-    return text
+    return text.strip()
 
 
 def _nonempty(value: str) -> str:
@@ -242,8 +243,10 @@ class PartialDate:
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return {
-            "type": "string",
-            "pattern": cls.PATTERN,
+            "anyOf": [
+                {"type": "string", "pattern": cls.PATTERN},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
             "description": "ISO date, complete or partial: YYYY-MM-DD, YYYY-MM or YYYY",
             "examples": ["2025-03-13", "2025-03", "2025"],
         }

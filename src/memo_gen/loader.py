@@ -75,6 +75,8 @@ def format_of(source: str | Path, text: str) -> str:
 def parse_record(text: str, fmt: str) -> VisitRecord:
     """A validated record from YAML or JSON text."""
     data, lines = (read_json if fmt == "json" else read_yaml)(text)
+    if data is None:
+        raise InputError("the file holds no data (only comments?); start from `memo-gen new PATH`")
     return validate_record(data, lines)
 
 
