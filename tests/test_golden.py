@@ -1,4 +1,4 @@
-"""Golden files: the document model (JSON) of the sample records.
+"""Golden files: the document model (JSON) and the normalised DOCX XML of the sample records.
 
 After an intended change, regenerate with
 ``MEMO_GEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and review the diff.
@@ -6,14 +6,20 @@ After an intended change, regenerate with
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from memo_gen.compose import DOCUMENT_KINDS, Composer, DocumentKind
 from memo_gen.loader import load_record
-from memo_gen.resources import data_dir
+from memo_gen.render import render_bytes
+from memo_gen.resources import data_dir, templates_dir
+from memo_gen.theme import load_theme
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("MEMO_GEN_UPDATE_GOLDEN") == "1"
@@ -37,3 +43,28 @@ def check_golden(name: str, actual: str) -> None:
 def test_document_model(stem: str, kind: DocumentKind) -> None:
     record = load_record(data_dir() / f"{stem}.yaml")
     check_golden(f"{stem}-{kind}.json", Composer().compose(record, kind).to_json())
+
+
+DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|numbering)\.xml|docProps/core\.xml")
+
+
+def normalised_docx_xml(data: bytes) -> str:
+    """The parts of a DOCX that carry its content, each parsed and pretty-printed, so that a
+    difference reads as a change of structure, not of zip bytes."""
+    parser = etree.XMLParser(remove_blank_text=True)
+    sections = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(n for n in archive.namelist() if DOCX_PARTS.fullmatch(n)):
+            tree = etree.fromstring(archive.read(name), parser)
+            pretty = etree.tostring(tree, pretty_print=True, encoding="unicode")
+            sections.append(f"=== {name} ===\n{pretty}")
+    return "".join(sections)
+
+
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
+@pytest.mark.parametrize("stem", RECORDS)
+def test_docx_xml(stem: str, kind: DocumentKind) -> None:
+    record = load_record(data_dir() / f"{stem}.yaml")
+    document = Composer().compose(record, kind)
+    data = render_bytes(document, "docx", load_theme(templates_dir()))
+    check_golden(f"{stem}-{kind}.docx.xml", normalised_docx_xml(data))

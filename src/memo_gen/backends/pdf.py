@@ -21,11 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle as RLStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -33,7 +30,8 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 
-from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, missing_glyphs
+from memo_gen.backends.pdf_chart import chart_drawing
+from memo_gen.backends.pdf_fonts import FontChain, clean, colour, missing_glyphs
 from memo_gen.document import (
     Block,
     Chart,
@@ -55,7 +53,6 @@ __all__ = ["missing_glyphs", "render_pdf"]
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # ReportLab's own invariant date
-_CHART_HEIGHT = 55 * MM
 
 # rl_config values that change layout or bytes. ReportLab also takes them from
 # ~/.reportlab_settings, reportlab_settings.py and RL_* variables, so the build pins them.
@@ -168,13 +165,6 @@ def _pinned_rl_config() -> Iterator[None]:
                 setattr(rl_config, name, value)
 
 
-def _colour(value: str, what: str) -> Any:
-    try:
-        return colors.HexColor(value)
-    except (ValueError, TypeError) as exc:
-        raise TemplateError(f"theme: {what} {value!r} is not a #RRGGBB colour") from exc
-
-
 @dataclass(frozen=True)
 class _Look:
     """A ReportLab style plus the bold/italic its text starts in (for choosing fallback faces)."""
@@ -190,7 +180,7 @@ class _Story:
     def __init__(self, theme: Theme, chain: FontChain) -> None:
         self.theme, self.chain = theme, chain
         self.width = theme.text_width_pt
-        self.ink = _colour(theme.colour, "text colour")
+        self.ink = colour(theme.colour, "text colour")
         self._looks: dict[tuple[Any, ...], _Look] = {}
 
     def look(
@@ -232,7 +222,7 @@ class _Story:
                 leftIndent=t.indent_mm * MM + indent,
                 spaceBefore=before,
                 spaceAfter=after,
-                textColor=_colour(colour, "heading colour") if colour else self.ink,
+                textColor=colour(colour, "heading colour") if colour else self.ink,
                 bulletFontName=face,
                 bulletFontSize=size,
                 bulletIndent=t.indent_mm * MM,
@@ -288,10 +278,10 @@ class _Story:
         if isinstance(block, Chart):
             # At most the height of the text block: a drawing cannot split across pages.
             room = theme.page_height_pt - (theme.margin_top_mm + theme.margin_bottom_mm) * MM
-            chart = _chart(block, theme, self.chain, self.width, room - theme.space_after_pt)
+            chart = chart_drawing(block, theme, self.chain, self.width, room - theme.space_after_pt)
             return [chart, Spacer(1, theme.space_after_pt)]
         if isinstance(block, Rule):
-            colour = _colour(theme.table_border, "table border")
+            colour = colour(theme.table_border, "table border")
             rule = HRFlowable(
                 width="100%",
                 thickness=0.5,
@@ -366,7 +356,7 @@ class _Story:
             [self.para(c, body[i]) for i, c in enumerate(_pad(r, columns))] for r in block.rows
         ]
         pad = self.theme.table_padding_pt
-        border = _colour(self.theme.table_border, "table border")
+        border = colour(self.theme.table_border, "table border")
         style: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), face_name(self.chain.primary)),
             ("FONTSIZE", (0, 0), (-1, -1), size),
@@ -378,7 +368,7 @@ class _Story:
             ],
         ]
         if block.header:
-            fill = _colour(self.theme.table_header_fill, "table header fill")
+            fill = colour(self.theme.table_header_fill, "table header fill")
             style.append(("BACKGROUND", (0, 0), (-1, 0), fill))
         # splitInRow lets a row taller than a page break inside its cells instead of raising
         # LayoutError; repeatRows carries the header onto every page the table spans.
@@ -436,98 +426,13 @@ def _pad(cells: Sequence[tuple[Run, ...]], columns: int) -> list[tuple[Run, ...]
     return [*cells, *[()] * (columns - len(cells))]
 
 
-def _number(value: float) -> str:
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.1f}" if abs(value) >= 1000 else f"{value:.4g}"
-
-
-def _chart(chart: Chart, theme: Theme, chain: FontChain, width: float, room: float) -> Drawing:
-    """A horizontal bar chart: one row per bar, its label at the left, its value at its end."""
-    if any(not math.isfinite(b.value) for b in chart.bars):
-        raise TemplateError(f"chart {chart.title!r}: every value must be a finite number")
-    size, ink = theme.table_size_pt - 1, _colour(theme.colour, "text colour")
-    kinds = list(dict.fromkeys(b.kind for b in chart.bars))
-    legend_h, title_h = (14.0 if len(kinds) > 1 else 0.0), size + 8
-    height = min(max(_CHART_HEIGHT, title_h + legend_h + 14 * len(chart.bars) + 4), room)
-    pitch = (height - title_h - legend_h) / max(len(chart.bars), 1)
-    small = min(size, pitch * 0.8)  # labels shrink when many bars share the height
-    drawing = Drawing(width, height)
-    drawing.hAlign = "LEFT"
-    # The renderer would otherwise open the drawing with a Helvetica Tf (an unembedded font).
-    drawing.initialFontName, drawing.initialFontSize = face_name(chain.primary), size
-
-    def text(x: float, y: float, value: str, anchor: str = "start", bold: bool = False) -> None:
-        # A chart String has one font: the first of the chain that has all of its glyphs.
-        font = chain.font_for(value, bold)
-        drawing.add(
-            String(
-                x,
-                y,
-                value,
-                fontName=font,
-                fontSize=size if bold else small,
-                fillColor=ink,
-                textAnchor=anchor,
-            )
-        )
-
-    def measure(value: str) -> float:
-        return float(stringWidth(value, chain.font_for(value), small))
-
-    title = clean(chart.title) + (f" ({clean(chart.unit)})" if chart.unit else "")
-    text(0, height - size, title.replace("\n", " "), bold=True)
-    labels = [clean(b.label).replace("\n", " ") for b in chart.bars]
-    values = [_number(b.value) for b in chart.bars]
-    label_w = min(max([measure(s) for s in labels] + [0]) + 8, width * 0.4)
-    value_w = max([measure(s) for s in values] + [0]) + 6
-    low = min([0.0, *(b.value for b in chart.bars)])
-    high = max([0.0, *(b.value for b in chart.bars)])
-    scale = (width - value_w - label_w) / ((high - low) or 1.0)
-    zero = label_w - low * scale
-    top, bottom = height - title_h, legend_h
-    thick = min(pitch * 0.65, 16.0)
-    shades = [
-        _colour(theme.heading_colour, "heading colour"),
-        _colour(theme.table_border, "table border"),
-        _colour(theme.table_header_fill, "table header fill"),
-    ]
-    fill = {kind: shades[i % len(shades)] for i, kind in enumerate(kinds)}
-    for i, (bar, label, value) in enumerate(zip(chart.bars, labels, values, strict=True)):
-        middle = top - pitch * (i + 0.5)
-        start, end = sorted((zero, zero + bar.value * scale))
-        drawing.add(
-            Rect(
-                start,
-                middle - thick / 2,
-                max(end - start, 0.5),
-                thick,
-                fillColor=fill[bar.kind],
-                strokeColor=ink,
-                strokeWidth=0.3,
-            )
-        )
-        while len(label) > 1 and measure(label) > label_w - 8:
-            label = label[:-2] + "\u2026"  # a label too long for its column is shortened
-        text(0, middle - small / 3, label)
-        # A value sits after the end of its bar; a negative one right of the zero line.
-        text(max(end, zero) + 3, middle - small / 3, value)
-    drawing.add(Line(zero, bottom, zero, top, strokeColor=ink, strokeWidth=0.5))
-    x = label_w
-    for kind in kinds if legend_h else []:
-        drawing.add(Rect(x, 2, 8, 8, fillColor=fill[kind], strokeColor=ink, strokeWidth=0.3))
-        text(x + 11, 3, kind)
-        x += 11 + measure(kind) + 14
-    return drawing
-
-
 class _Furniture:
     """Draws the banners, the footer and ``Page X of Y`` on a finished page."""
 
     def __init__(self, furniture: Furniture, theme: Theme, chain: FontChain) -> None:
         self.f, self.theme, self.chain = furniture, theme, chain
-        self.banner_colour = _colour(theme.banner_colour, "banner colour")
-        self.footer_colour = _colour(theme.footer_colour, "footer colour")
+        self.banner_colour = colour(theme.banner_colour, "banner colour")
+        self.footer_colour = colour(theme.footer_colour, "footer colour")
 
     def paint(self, canvas: Canvas, page: int, pages: int) -> None:
         theme, f, chain = self.theme, self.f, self.chain

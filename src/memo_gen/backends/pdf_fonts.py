@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
@@ -235,3 +236,11 @@ def missing_glyphs(
     """The characters of ``text`` that no font of the chain can draw (default: the theme's)."""
     chain = FontChain(tuple(fonts) if fonts is not None else FontChain.of(Theme()).families)
     return chain.missing(clean(text), bold, italic)
+
+
+def colour(value: str, what: str) -> Any:
+    """A theme colour (``#RRGGBB``) as ReportLab's colour; ``what`` names it in the error."""
+    try:
+        return colors.HexColor(value)
+    except (ValueError, TypeError) as exc:
+        raise TemplateError(f"theme: {what} {value!r} is not a #RRGGBB colour") from exc
