@@ -31,7 +31,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 
 from memo_gen.backends.pdf_chart import chart_drawing
-from memo_gen.backends.pdf_fonts import FontChain, clean, colour, missing_glyphs
+from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, missing_glyphs, parse_colour
 from memo_gen.document import (
     Block,
     Chart,
@@ -180,7 +180,7 @@ class _Story:
     def __init__(self, theme: Theme, chain: FontChain) -> None:
         self.theme, self.chain = theme, chain
         self.width = theme.text_width_pt
-        self.ink = colour(theme.colour, "text colour")
+        self.ink = parse_colour(theme.colour, "text colour")
         self._looks: dict[tuple[Any, ...], _Look] = {}
 
     def look(
@@ -222,7 +222,7 @@ class _Story:
                 leftIndent=t.indent_mm * MM + indent,
                 spaceBefore=before,
                 spaceAfter=after,
-                textColor=colour(colour, "heading colour") if colour else self.ink,
+                textColor=parse_colour(colour, "heading colour") if colour else self.ink,
                 bulletFontName=face,
                 bulletFontSize=size,
                 bulletIndent=t.indent_mm * MM,
@@ -281,11 +281,11 @@ class _Story:
             chart = chart_drawing(block, theme, self.chain, self.width, room - theme.space_after_pt)
             return [chart, Spacer(1, theme.space_after_pt)]
         if isinstance(block, Rule):
-            colour = colour(theme.table_border, "table border")
+            line_colour = parse_colour(theme.table_border, "table border")
             rule = HRFlowable(
                 width="100%",
                 thickness=0.5,
-                color=colour,
+                color=line_colour,
                 spaceBefore=2,
                 spaceAfter=theme.space_after_pt,
             )
@@ -356,7 +356,7 @@ class _Story:
             [self.para(c, body[i]) for i, c in enumerate(_pad(r, columns))] for r in block.rows
         ]
         pad = self.theme.table_padding_pt
-        border = colour(self.theme.table_border, "table border")
+        border = parse_colour(self.theme.table_border, "table border")
         style: list[tuple[Any, ...]] = [
             ("FONTNAME", (0, 0), (-1, -1), face_name(self.chain.primary)),
             ("FONTSIZE", (0, 0), (-1, -1), size),
@@ -368,7 +368,7 @@ class _Story:
             ],
         ]
         if block.header:
-            fill = colour(self.theme.table_header_fill, "table header fill")
+            fill = parse_colour(self.theme.table_header_fill, "table header fill")
             style.append(("BACKGROUND", (0, 0), (-1, 0), fill))
         # splitInRow lets a row taller than a page break inside its cells instead of raising
         # LayoutError; repeatRows carries the header onto every page the table spans.
@@ -431,8 +431,8 @@ class _Furniture:
 
     def __init__(self, furniture: Furniture, theme: Theme, chain: FontChain) -> None:
         self.f, self.theme, self.chain = furniture, theme, chain
-        self.banner_colour = colour(theme.banner_colour, "banner colour")
-        self.footer_colour = colour(theme.footer_colour, "footer colour")
+        self.banner_colour = parse_colour(theme.banner_colour, "banner colour")
+        self.footer_colour = parse_colour(theme.footer_colour, "footer colour")
 
     def paint(self, canvas: Canvas, page: int, pages: int) -> None:
         theme, f, chain = self.theme, self.f, self.chain

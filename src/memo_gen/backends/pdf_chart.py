@@ -8,7 +8,7 @@ import math
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from memo_gen.backends.pdf_fonts import FontChain, clean, colour, face_name
+from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, parse_colour
 from memo_gen.document import Chart
 from memo_gen.errors import TemplateError
 from memo_gen.theme import MM, Theme
@@ -28,7 +28,7 @@ def chart_drawing(
     """A horizontal bar chart: one row per bar, its label at the left, its value at its end."""
     if any(not math.isfinite(b.value) for b in chart.bars):
         raise TemplateError(f"chart {chart.title!r}: every value must be a finite number")
-    size, ink = theme.table_size_pt - 1, colour(theme.colour, "text colour")
+    size, ink = theme.table_size_pt - 1, parse_colour(theme.colour, "text colour")
     kinds = list(dict.fromkeys(b.kind for b in chart.bars))
     legend_h, title_h = (14.0 if len(kinds) > 1 else 0.0), size + 8
     height = min(max(_CHART_HEIGHT, title_h + legend_h + 14 * len(chart.bars) + 4), room)
@@ -70,9 +70,9 @@ def chart_drawing(
     top, bottom = height - title_h, legend_h
     thick = min(pitch * 0.65, 16.0)
     shades = [
-        colour(theme.heading_colour, "heading colour"),
-        colour(theme.table_border, "table border"),
-        colour(theme.table_header_fill, "table header fill"),
+        parse_colour(theme.heading_colour, "heading colour"),
+        parse_colour(theme.table_border, "table border"),
+        parse_colour(theme.table_header_fill, "table header fill"),
     ]
     fill = {kind: shades[i % len(shades)] for i, kind in enumerate(kinds)}
     for i, (bar, label, value) in enumerate(zip(chart.bars, labels, values, strict=True)):

@@ -238,7 +238,7 @@ def missing_glyphs(
     return chain.missing(clean(text), bold, italic)
 
 
-def colour(value: str, what: str) -> Any:
+def parse_colour(value: str, what: str) -> Any:
     """A theme colour (``#RRGGBB``) as ReportLab's colour; ``what`` names it in the error."""
     try:
         return colors.HexColor(value)
