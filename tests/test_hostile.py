@@ -236,7 +236,10 @@ def test_deep_nesting_is_refused(fmt: str, depth: int) -> None:
     text = "[" * depth + "1" + "]" * depth
     with pytest.raises(InputError) as caught:
         parse_record(text, fmt)
-    assert caught.value.message == f"the data is nested more than {MAX_DEPTH} levels deep"
+    ours = f"the data is nested more than {MAX_DEPTH} levels deep"
+    # PyYAML 6.0.4's libyaml refuses very deep flow nesting itself, before memo-gen sees it.
+    libyaml = "not well-formed YAML: while increasing flow level, exceeded maximum nesting depth"
+    assert caught.value.message == ours or caught.value.message.startswith(libyaml)
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
