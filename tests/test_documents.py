@@ -310,3 +310,15 @@ def test_broken_template_dir_exits_5_and_writes_nothing(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: memo.md.j2, line 1")
     assert "Traceback" not in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("record", ["sample", "hostile"])
+def test_every_letter_has_a_glyph_in_the_pdf_fonts(record: str) -> None:
+    from memo_gen.backends.pdf import missing_glyphs
+    from memo_gen.validate import validate_record
+
+    loaded = load_record() if record == "sample" else validate_record(HOSTILE_RECORD)
+    text = "".join(record_strings(loaded.model_dump(by_alias=True)))
+    assert missing_glyphs(text) == set()
+    assert missing_glyphs(text, bold=True) == set()
+    assert missing_glyphs(text, italic=True) == set()

@@ -24,6 +24,7 @@ from memo_gen.templating import TemplateSet
 
 DocumentKind = Literal["memo", "factsheet"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
+OTHERS = "Other participants"
 SIDE_LABELS = {"host": "Host side", "guest": "Guest side", "third-party": "Third parties"}
 
 
@@ -33,6 +34,8 @@ class Delegation:
 
     label: str
     members: tuple[Participant, ...]
+    named: bool = True
+    """False for the catch-all group of participants with no country, organisation or side."""
 
 
 def delegations(record: VisitRecord) -> list[Delegation]:
@@ -48,7 +51,9 @@ def delegations(record: VisitRecord) -> list[Delegation]:
             groups.setdefault(_group_label(participant, countries), []).append(participant)
     first = [c.name for c in (visit.host, visit.guest) if c]
     order = sorted(groups, key=lambda label: first.index(label) if label in first else 2)
-    return [Delegation(label, tuple(groups[label])) for label in order]
+    return [
+        Delegation(label, tuple(groups[label]), named=label != OTHERS) for label in order
+    ]
 
 
 def _group_label(participant: Participant, countries: Mapping[str, str]) -> str:
@@ -56,7 +61,7 @@ def _group_label(participant: Participant, countries: Mapping[str, str]) -> str:
         return countries.get(participant.country, participant.country)
     if participant.organisation:
         return participant.organisation
-    return SIDE_LABELS.get(participant.side or "", "Other participants")
+    return SIDE_LABELS.get(participant.side or "", OTHERS)
 
 
 def areas(record: VisitRecord) -> list[str]:
