@@ -51,9 +51,7 @@ def delegations(record: VisitRecord) -> list[Delegation]:
             groups.setdefault(_group_label(participant, countries), []).append(participant)
     first = [c.name for c in (visit.host, visit.guest) if c]
     order = sorted(groups, key=lambda label: first.index(label) if label in first else 2)
-    return [
-        Delegation(label, tuple(groups[label]), named=label != OTHERS) for label in order
-    ]
+    return [Delegation(label, tuple(groups[label]), named=label != OTHERS) for label in order]
 
 
 def _group_label(participant: Participant, countries: Mapping[str, str]) -> str:
