@@ -16,6 +16,7 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from memo_gen import glyphs
 from memo_gen.fields import PartialDate
 from memo_gen.model import (
     Action,
@@ -78,7 +79,18 @@ TRICKY = [
 
 
 def satisfies_text_rule(text: str, *, line: bool) -> bool:
-    """True if ``text`` is already what the text rule would make of it."""
+    """True if ``text`` is already what the text rule would make of it, and validation takes
+    it: drawable, visible, not starting with a combining mark."""
+    return (
+        is_clean_text(text, line=line)
+        and not all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+        and glyphs.refusal(text) is None
+        and not unicodedata.category(text[0]).startswith("M")
+    )
+
+
+def is_clean_text(text: str, *, line: bool) -> bool:
+    """True if :func:`memo_gen.fields.clean_text` leaves ``text`` as it is."""
     return (
         bool(text)
         and text == text.strip()

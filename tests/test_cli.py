@@ -143,7 +143,8 @@ def test_validate_missing_file(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "validate", str(tmp_path / "nope.yaml"))
     assert (result.exit_code, result.stderr) == (
         3,
-        f"Error: {tmp_path / 'nope.yaml'}: no such file\n",
+        f"Error: {tmp_path / 'nope.yaml'}: no such file; check the name, or start a record "
+        "with `memo-gen new PATH`\n",
     )
 
 

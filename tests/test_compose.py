@@ -144,7 +144,10 @@ def test_participants_grouped_by_delegation_host_first() -> None:
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_record_text_never_becomes_structure(composer: Composer, hostile: str) -> None:
     benign = minimal(summary=["plain"], figures=[{"id": "f", "label": "plain", "value": 1}])
-    attack = minimal(summary=[hostile], figures=[{"id": "f", "label": hostile, "value": 1}])
+    # Copied, not validated: validation refuses private-use characters such as the
+    # placeholders', and composing must keep text literal even so (defence in depth).
+    figure = benign.figures[0].model_copy(update={"label": hostile})
+    attack = benign.model_copy(update={"summary": (hostile,), "figures": (figure,)})
     for kind in ("memo", "factsheet"):
         good, bad = composer.compose(benign, kind), composer.compose(attack, kind)
         assert [type(b) for b in bad.blocks] == [type(b) for b in good.blocks]

@@ -167,7 +167,8 @@ def sample_docx() -> bytes:
 
 def test_every_string_reaches_the_docx(sample_docx: bytes) -> None:
     read, raw = docx_text(sample_docx), xml_text(xml(sample_docx, "word/document.xml"))
-    expected = [*NAMES, *MARKUP, "Trade turnover", "533.4", "1,000", "Goal", "Source: press"]
+    # The chart's words are in its picture and its alt text (test_chart_is_a_picture_...).
+    expected = [*NAMES, *MARKUP, "Trade turnover", "533.4", "1,000", "Source: press"]
     expected += ["First Deputy Minister", "the release", "not a link", "Plan signed"]
     for text in expected:
         assert text in read
@@ -351,15 +352,22 @@ def test_header_block_is_a_borderless_aligned_table(sample_docx: bytes) -> None:
     assert after.find(f"{W}pPr/{W}pBdr/{W}bottom") is not None
 
 
-def test_rule_page_break_and_chart_placeholder(sample_docx: bytes) -> None:
+def test_rule_and_page_break(sample_docx: bytes) -> None:
     body = xml(sample_docx, "word/document.xml")
     borders = list(body.iter(f"{W}pBdr"))
     assert len(borders) == 2  # under the header block, and the Rule
     signature = next(p for p in body.iter(f"{W}p") if xml_text(p) == "Drafted: Desk Officer")
     assert signature.find(f"{W}pPr/{W}pageBreakBefore") is not None
-    chart = next(t for t in body.iter(f"{W}tbl") if "Goal" in xml_text(t))
-    assert "533.4" in xml_text(chart)
-    assert "Trade turnover (USD million)" in xml_text(body)
+
+
+def test_chart_is_a_picture_with_its_values_as_alt_text(sample_docx: bytes) -> None:
+    body = xml(sample_docx, "word/document.xml")
+    [doc_pr] = body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+    )
+    assert doc_pr.get("descr") == "Trade turnover (USD million): 2024: 533.4; Goal: 1,000."
+    media = [name for name in parts(sample_docx) if name.startswith("word/media/")]
+    assert len(media) == 1 and parts(sample_docx)[media[0]].startswith(b"\x89PNG")
 
 
 def test_page_break_before_a_table_is_a_break_run() -> None:

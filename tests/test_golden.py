@@ -1,4 +1,5 @@
-"""Golden files: the document model (JSON) and the normalised DOCX XML of the sample records.
+"""Golden files: the document model (JSON) and the normalised DOCX XML of the sample records,
+in every language memo-gen ships templates for.
 
 After an intended change, regenerate with
 ``MEMO_GEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and review the diff.
@@ -24,6 +25,7 @@ from memo_gen.theme import load_theme
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("MEMO_GEN_UPDATE_GOLDEN") == "1"
 RECORDS = ["astana-2025-03-13", "short-readout"]
+LANGUAGES = ["en", "ru"]
 
 
 def check_golden(name: str, actual: str) -> None:
@@ -40,9 +42,10 @@ def check_golden(name: str, actual: str) -> None:
 
 @pytest.mark.parametrize("kind", DOCUMENT_KINDS)
 @pytest.mark.parametrize("stem", RECORDS)
-def test_document_model(stem: str, kind: DocumentKind) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_document_model(lang: str, stem: str, kind: DocumentKind) -> None:
     record = load_record(data_dir() / f"{stem}.yaml")
-    check_golden(f"{stem}-{kind}.json", Composer().compose(record, kind).to_json())
+    check_golden(f"{stem}-{lang}-{kind}.json", Composer().compose(record, kind, lang).to_json())
 
 
 DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|numbering)\.xml|docProps/core\.xml")
@@ -63,8 +66,9 @@ def normalised_docx_xml(data: bytes) -> str:
 
 @pytest.mark.parametrize("kind", DOCUMENT_KINDS)
 @pytest.mark.parametrize("stem", RECORDS)
-def test_docx_xml(stem: str, kind: DocumentKind) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_docx_xml(lang: str, stem: str, kind: DocumentKind) -> None:
     record = load_record(data_dir() / f"{stem}.yaml")
-    document = Composer().compose(record, kind)
+    document = Composer().compose(record, kind, lang)
     data = render_bytes(document, "docx", load_theme(templates_dir()))
-    check_golden(f"{stem}-{kind}.docx.xml", normalised_docx_xml(data))
+    check_golden(f"{stem}-{lang}-{kind}.docx.xml", normalised_docx_xml(data))

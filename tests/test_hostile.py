@@ -505,7 +505,10 @@ def test_json_suffix_reads_json_strictly(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
-    assert _refused(tmp_path / "nope.yaml").message == f"{tmp_path / 'nope.yaml'}: no such file"
+    assert _refused(tmp_path / "nope.yaml").message == (
+        f"{tmp_path / 'nope.yaml'}: no such file; check the name, or start a record with "
+        "`memo-gen new PATH`"
+    )
     assert _refused(tmp_path).message == f"{tmp_path}: is a folder, not a record file"
 
 

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.packaging
 
 SHIPPED = {
     "memo_gen/templates/starter-record.yaml": "templates/starter-record.yaml",
+    "memo_gen/templates/theme.toml": "templates/theme.toml",
+    "memo_gen/templates/en/memo.md.j2": "templates/en/memo.md.j2",
+    "memo_gen/templates/ru/factsheet.md.j2": "templates/ru/factsheet.md.j2",
+    "memo_gen/templates/ru/language.toml": "templates/ru/language.toml",
     "memo_gen/data/astana-2025-03-13.yaml": "data/astana-2025-03-13.yaml",
     "memo_gen/data/short-readout.yaml": "data/short-readout.yaml",
     "memo_gen/data/visit-record.schema.json": "data/visit-record.schema.json",

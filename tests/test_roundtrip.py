@@ -16,7 +16,7 @@ from memo_gen.fields import clean_text
 from memo_gen.loader import parse_record
 from memo_gen.model import VisitRecord
 from memo_gen.readers import _plain_scalar
-from strategies import lines, satisfies_text_rule, texts, visit_records
+from strategies import is_clean_text, lines, satisfies_text_rule, texts, visit_records
 
 _YAML_1_1 = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
@@ -72,7 +72,7 @@ def test_text_strategy_satisfies_the_text_rule(text: str) -> None:
 def test_text_rule_is_idempotent(raw: str) -> None:
     cleaned = clean_text(raw)
     assert clean_text(cleaned) == cleaned
-    assert satisfies_text_rule(cleaned, line=False) or cleaned == ""
+    assert is_clean_text(cleaned, line=False) or cleaned == ""
 
 
 # --- round trips ---------------------------------------------------------------------------------

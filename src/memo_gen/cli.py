@@ -6,19 +6,25 @@ Exit codes are documented in :mod:`memo_gen.errors`; each error is one line
 
 from __future__ import annotations
 
+import dataclasses
+import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from memo_gen import __version__
-from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, MemoGenError
+from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, Interrupted, MemoGenError
+from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
-from memo_gen.model import VisitRecord
 
 if TYPE_CHECKING:
+    from memo_gen.batch import Outcome
     from memo_gen.compose import DocumentKind
+    from memo_gen.model import VisitRecord
     from memo_gen.render import Format
     from memo_gen.theme import PageSize
 
@@ -27,7 +33,7 @@ RECORD_HELP = "A visit record (.yaml, .yml or .json), or - for standard input."
 
 def report(error: MemoGenError) -> None:
     """Print an error and its problems on stderr."""
-    click.echo(f"Error: {error.message}", err=True)
+    click.echo(f"Error: {error.line}", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
 
@@ -46,6 +52,17 @@ class MemoGenGroup(click.Group):
                 raise
             report(exc)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt as exc:
+            if ctx.params.get("debug"):
+                raise
+            interrupted = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+            name = signal.Signals(interrupted.signum).name
+            click.echo(
+                f"Error: interrupted ({name}); every file already listed is complete, and no "
+                "file of the record being rendered was written",
+                err=True,
+            )
+            ctx.exit(interrupted.exit_code)
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
@@ -69,6 +86,41 @@ def max_input_option(function: Any) -> Any:
     )(function)
 
 
+_LIMITS_KEY = "memo_gen.limits"
+
+
+def _set_limit(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    limits = ctx.meta.get(_LIMITS_KEY, DEFAULT_LIMITS)
+    ctx.meta[_LIMITS_KEY] = dataclasses.replace(limits, **{str(param.name): value})
+
+
+def current_limits() -> Limits:
+    """The limits the options of the running command set."""
+    return cast(Limits, click.get_current_context().meta.get(_LIMITS_KEY, DEFAULT_LIMITS))
+
+
+def limit_options(function: Any) -> Any:
+    """``--max-items``, ``--max-line-length`` and ``--max-text-length``."""
+    helps = {
+        "max_items": ("N", "Refuse lists (topics, participants, …) with more entries."),
+        "max_line_length": ("CHARS", "Refuse names, titles and other lines longer than this."),
+        "max_text_length": ("CHARS", "Refuse paragraphs and other texts longer than this."),
+    }
+    for name, (metavar, text) in reversed(helps.items()):
+        function = click.option(
+            FLAGS[name],
+            name,
+            type=click.IntRange(min=1),
+            default=getattr(DEFAULT_LIMITS, name),
+            show_default=True,
+            metavar=metavar,
+            help=text,
+            expose_value=False,
+            callback=_set_limit,
+        )(function)
+    return function
+
+
 @click.group(cls=MemoGenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="memo-gen")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
@@ -76,7 +128,8 @@ def cli(debug: bool) -> None:
     """Render a diplomatic visit record as a memorandum and a fact sheet.
 
     Exit codes: 0 success, 1 internal error, 2 usage error, 3 unreadable input,
-    4 invalid record, 5 template error, 6 output error.
+    4 invalid record, 5 template error, 6 output error, 130 interrupted (Ctrl-C),
+    143 terminated (SIGTERM).
     """
 
 
@@ -94,6 +147,7 @@ def _summary(record: VisitRecord) -> str:
 @cli.command()
 @click.argument("records", nargs=-1, metavar="[RECORD]...")
 @max_input_option
+@limit_options
 @click.pass_context
 def validate(ctx: click.Context, records: tuple[str, ...], max_bytes: int) -> None:
     """Check records and print OK or every problem.
@@ -106,7 +160,7 @@ def validate(ctx: click.Context, records: tuple[str, ...], max_bytes: int) -> No
     exit_code = EXIT_OK
     for source in sources:
         try:
-            record = load_record(source, max_bytes=max_bytes)
+            record = load_record(source, max_bytes=max_bytes, limits=current_limits())
         except MemoGenError as exc:
             if debug:
                 raise
@@ -146,6 +200,27 @@ def new(path: Path, force: bool) -> None:
     click.echo(str(path))
 
 
+_LANG_KEY = "memo_gen.lang"
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta[_LANG_KEY] = value
+
+
+def lang_option(function: Any) -> Any:
+    """``--lang``: the template set (and so the language of labels, dates and numbers)."""
+    return click.option(
+        "--lang",
+        metavar="LANG",
+        default=None,
+        expose_value=False,
+        callback=_set_lang,
+        help="Language of the documents: en or ru (or a language of --template-dir) "
+        "[default: the record's document.language; English when there are no templates "
+        "for it].",
+    )(function)
+
+
 def render_options(function: Any) -> Any:
     """The options ``docx``, ``pdf`` and ``build`` share."""
     options = [
@@ -177,7 +252,9 @@ def render_options(function: Any) -> Any:
             default=None,
             help="Paper size [default: the theme's, A4].",
         ),
+        lang_option,
         max_input_option,
+        limit_options,
     ]
     for option in reversed(options):
         function = option(function)
@@ -192,18 +269,57 @@ def _render(
     template_dir: Path | None,
     page_size: PageSize | None,
     max_bytes: int,
+    jobs: int | None = None,
+    quiet: bool = False,
 ) -> None:
+    """Render records; one in this process, with its error raised as it is (so is every
+    record with --debug); several one by one or in ``jobs`` worker processes, each failure
+    reported and the others rendered, then a summary and the first failure's exit code."""
+    from memo_gen.batch import BuildSettings, default_jobs, render_many, render_source
     from memo_gen.compose import DOCUMENT_KINDS
-    from memo_gen.render import Renderer, output_stem
-    from memo_gen.resources import sample_record_path
 
-    kinds = DOCUMENT_KINDS if doc == "all" else (cast(DocumentKind, doc),)
-    renderer = Renderer.create(template_dir, page_size)
-    for source in sources:
-        record = load_record(source, max_bytes=max_bytes)
-        stem = output_stem(source, "record") if source else sample_record_path().stem
-        for path in renderer.write(record, stem, output_dir, kinds, formats):
-            click.echo(str(path))
+    ctx = click.get_current_context()
+    kinds = DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),)
+    settings = BuildSettings(
+        kinds=tuple(kinds),
+        formats=tuple(formats),
+        output_dir=output_dir,
+        template_dir=template_dir,
+        page_size=page_size,
+        max_bytes=max_bytes,
+        limits=current_limits(),
+        lang=ctx.meta.get(_LANG_KEY),
+    )
+    if len(sources) == 1 or ctx.find_root().params.get("debug"):
+        for source in sources:
+            _show(render_source(source, settings))
+        return
+    workers = jobs or default_jobs()
+    stderr = click.get_text_stream("stderr")
+    if quiet or not stderr.isatty():
+        outcomes = [_show(outcome) for outcome in render_many(sources, settings, workers)]
+    else:
+        # Paths and errors wait for the bar to finish, so that they do not break its line.
+        with click.progressbar(length=len(sources), label="Rendering", file=stderr) as bar:
+            done = render_many(sources, settings, workers, lambda _: bar.update(1))
+            outcomes = list(done)
+        for outcome in outcomes:
+            _show(outcome)
+    failed = [outcome for outcome in outcomes if outcome.failed]
+    if failed:
+        click.echo(f"Error: {len(failed)} of {len(outcomes)} records failed", err=True)
+        ctx.exit(failed[0].exit_code)
+
+
+def _show(outcome: Outcome) -> Outcome:
+    """Print a record's warnings, then its paths or its error."""
+    for warning in outcome.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if outcome.failed:
+        report(outcome.as_error())
+    for path in outcome.paths:
+        click.echo(str(path))
+    return outcome
 
 
 @cli.command()
@@ -233,20 +349,45 @@ def pdf(record: str | None, doc: str, output_dir: Path, template_dir: Path | Non
 
 
 @cli.command()
-@click.argument("records", nargs=-1, metavar="[RECORD]...")
+@click.argument("records", nargs=-1, metavar="[RECORD_OR_DIR]...")
 @render_options
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Render several records in N worker processes [default: the number of CPUs].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(records: tuple[str, ...], doc: str, output_dir: Path, template_dir: Path | None,
-          page_size: PageSize | None, max_bytes: int) -> None:  # fmt: skip
+          page_size: PageSize | None, max_bytes: int, jobs: int | None,
+          quiet: bool) -> None:  # fmt: skip
     """Render records' documents in both formats (DOCX and PDF).
 
-    With no RECORD, renders the embedded sample record.
+    With no RECORD, renders the embedded sample record. A folder stands for every .yaml,
+    .yml and .json file in it. Several records are rendered side by side in worker
+    processes, with a progress bar on a terminal; a record that fails does not stop the
+    others: each failure is reported, then how many failed, and the exit code is the first
+    failure's.
     """
-    sources: list[str | None] = list(records) or [None]
-    _render(sources, ["docx", "pdf"], doc, output_dir, template_dir, page_size, max_bytes)
+    from memo_gen.batch import record_sources
+
+    sources: list[str | None] = [*record_sources(records)] or [None]
+    _render(sources, ["docx", "pdf"], doc, output_dir, template_dir, page_size, max_bytes,
+            jobs, quiet)  # fmt: skip
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``memo-gen`` script and ``python -m memo_gen``."""
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM would end the process on the spot; as an exception it unwinds like Ctrl-C,
+        # so that files being written are discarded and the exit code says what happened.
+        signal.signal(signal.SIGTERM, _terminated)
     cli.main(args=argv, prog_name="memo-gen")
 
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from memo_gen.comparisons import ChartMaker
 from memo_gen.document import Document, Furniture, Metadata
-from memo_gen.formatting import FILTERS
+from memo_gen.formatting import Formatter
+from memo_gen.languages import LanguageChoice, TemplateFolder, Words
 from memo_gen.markdown import to_blocks
 from memo_gen.model import Participant, VisitRecord
 from memo_gen.resources import templates_dir
@@ -38,9 +40,12 @@ class Delegation:
     """False for the catch-all group of participants with no country, organisation or side."""
 
 
-def delegations(record: VisitRecord) -> list[Delegation]:
+def delegations(record: VisitRecord, words: Words | None = None) -> list[Delegation]:
     """Present participants grouped by country (host first, then guest), organisation or
-    side, in the order the record first names each group."""
+    side, in the order the record first names each group (sides and the catch-all group
+    worded in ``words``' language)."""
+    words = words or Words()
+    others = words.other_participants
     visit = record.visit
     countries = {c.code: c.name for c in (visit.host, visit.guest, *visit.third_countries) if c}
     if visit.place and visit.place.country:
@@ -48,18 +53,22 @@ def delegations(record: VisitRecord) -> list[Delegation]:
     groups: dict[str, list[Participant]] = {}
     for participant in record.participants:
         if participant.present:
-            groups.setdefault(_group_label(participant, countries), []).append(participant)
+            label = _group_label(participant, countries, words, others)
+            groups.setdefault(label, []).append(participant)
     first = [c.name for c in (visit.host, visit.guest) if c]
     order = sorted(groups, key=lambda label: first.index(label) if label in first else 2)
-    return [Delegation(label, tuple(groups[label]), named=label != OTHERS) for label in order]
+    return [Delegation(label, tuple(groups[label]), named=label != others) for label in order]
 
 
-def _group_label(participant: Participant, countries: Mapping[str, str]) -> str:
+def _group_label(
+    participant: Participant, countries: Mapping[str, str], words: Words, others: str
+) -> str:
     if participant.country:
         return countries.get(participant.country, participant.country)
     if participant.organisation:
         return participant.organisation
-    return SIDE_LABELS.get(participant.side or "", OTHERS)
+    side = participant.side or ""
+    return words.term("side", side) or SIDE_LABELS.get(side, others)
 
 
 def areas(record: VisitRecord) -> list[str]:
@@ -67,14 +76,14 @@ def areas(record: VisitRecord) -> list[str]:
     return list(dict.fromkeys(area for topic in record.topics for area in topic.areas))
 
 
-def context(record: VisitRecord) -> dict[str, Any]:
+def context(record: VisitRecord, words: Words | None = None) -> dict[str, Any]:
     """What the templates see: the record, and the record arranged."""
     topic_ids = {topic.id for topic in record.topics}
     return {
         "record": record,
         "document": record.document,
         "visit": record.visit,
-        "delegations": delegations(record),
+        "delegations": delegations(record, words),
         "mentioned": [p for p in record.participants if not p.present],
         "people": {p.id: p for p in record.participants},
         "figures": {f.id: f for f in record.figures},
@@ -104,43 +113,67 @@ def created(record: VisitRecord) -> dt.datetime:
     return dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
 
 
-def metadata(record: VisitRecord, kind: DocumentKind) -> Metadata:
-    """Title, author, subject, keywords, language and date of a document."""
+def metadata(record: VisitRecord, kind: DocumentKind, words: Words | None = None) -> Metadata:
+    """Title, author, subject, keywords, language and date of a document, in the language
+    of ``words`` (the template set's; the record's own text stays as written)."""
+    words = words or Words()
     document, visit = record.document, record.visit
     subject = document.subject or visit.title
-    title = subject if kind == "memo" else f"Fact sheet: {visit.title}"
+    title = subject if kind == "memo" else words.factsheet_title.format(title=visit.title)
     author = ", ".join(p for p in (document.ministry, document.department) if p) or "memo-gen"
     names = [c.name for c in (visit.host, visit.guest, *visit.third_countries) if c]
-    kind_word = "memorandum" if kind == "memo" else "fact sheet"
+    kind_word = words.memo_keyword if kind == "memo" else words.factsheet_keyword
+    area_words = [words.term("area", area) or area for area in areas(record)]
     return Metadata(
         title=title,
         author=author,
         subject=subject,
-        keywords=(kind_word, *names, *areas(record)),
-        language=document.language,
+        keywords=(kind_word, *names, *area_words),
+        language=words.language,
         created=created(record),
     )
 
 
-def furniture(record: VisitRecord) -> Furniture:
-    """The classification banner and the running footer."""
+def furniture(record: VisitRecord, words: Words | None = None) -> Furniture:
+    """The classification banner and the running footer (``Page X of Y`` in the language
+    of ``words``)."""
+    words = words or Words()
     document = record.document
-    version = f"Version {document.version}" if document.version else None
+    version = words.version.format(version=document.version) if document.version else None
     footer = " · ".join(part for part in (document.reference, version) if part)
     return Furniture(
         classification=document.classification,
         handling=document.handling,
         footer=footer or None,
+        page_label=words.page_label,
     )
 
 
 class Composer:
-    """Composes documents from records with one set of templates."""
+    """Composes documents from records with the template sets of one folder (one set per
+    language, see :mod:`memo_gen.languages`)."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
-        self.templates = TemplateSet(template_dir or templates_dir(), FILTERS)
+        self.folder = TemplateFolder(template_dir or templates_dir())
+        self._sets: dict[Path, tuple[TemplateSet, Formatter]] = {}
 
-    def compose(self, record: VisitRecord, kind: DocumentKind) -> Document:
-        """The document model of one of a record's documents."""
-        rendered = self.templates.render(f"{kind}.md.j2", context(record))
-        return Document(kind, to_blocks(rendered), metadata(record, kind), furniture(record))
+    def choose(self, record: VisitRecord, lang: str | None = None) -> LanguageChoice:
+        """The template set for ``lang`` (``--lang``), by default for the record's
+        ``document.language`` (English standing in when the folder has no set for it)."""
+        return self.folder.choose(lang, record.document.language)
+
+    def _set(self, folder: Path) -> tuple[TemplateSet, Formatter]:
+        if folder not in self._sets:
+            formatter = Formatter(self.folder.words(folder))
+            shared = [self.folder.root] if folder != self.folder.root else []
+            self._sets[folder] = (TemplateSet(folder, formatter.filters(), shared), formatter)
+        return self._sets[folder]
+
+    def compose(self, record: VisitRecord, kind: DocumentKind, lang: str | None = None) -> Document:
+        """The document model of one of a record's documents, in ``lang`` (default: the
+        record's language, see :meth:`choose`)."""
+        templates, formatter = self._set(self.choose(record, lang).folder)
+        words = formatter.words
+        rendered = templates.render(f"{kind}.md.j2", {**context(record, words), "words": words})
+        blocks = to_blocks(rendered, ChartMaker(record, formatter))
+        return Document(kind, blocks, metadata(record, kind, words), furniture(record, words))

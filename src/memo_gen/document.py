@@ -98,6 +98,8 @@ class HeaderBlock:
     """The TO / FROM / THROUGH / DATE / SUBJECT / REF block, labels aligned in one column."""
 
     fields: tuple[HeaderField, ...]
+    label_width_mm: float | None = None
+    """Width of the label column; ``None``: the theme's."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,17 @@ class ChartBar:
     label: str
     value: float
     kind: str = "actual"
+    """The figure's kind as the document words it (``target``, ``прогноз``); bars of one
+    kind share a shade."""
+    text: str = ""
+    """The value as the document writes it (``1,000``, ``533,4``); empty: the backend's
+    own rendering of ``value``."""
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart of figures that compare; drawn by both backends from the same data."""
+    """A bar chart of figures that compare; drawn by both backends from the same data.
+    Consecutive charts share a row of the page."""
 
     title: str
     unit: str

@@ -16,7 +16,11 @@ code  exception                 meaning
 4     :class:`InvalidRecordError`  the record was read but is not a valid visit record
 5     :class:`TemplateError`    a template is missing or fails to render
 6     :class:`OutputError`      an output file cannot be written
+130   :class:`Interrupted`      interrupted by Ctrl-C (SIGINT)
+143   :class:`Interrupted`      terminated by SIGTERM
 ====  ========================  ==================================================
+
+An interrupted run writes no file of the record it was rendering (see :mod:`memo_gen.output`).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
+EXIT_SIGNAL_BASE = 128
 
 
 @dataclass(frozen=True, order=True)
@@ -46,11 +51,20 @@ class MemoGenError(Exception):
     """Base of every error a user can cause; carries its exit code and its problems."""
 
     exit_code = EXIT_INTERNAL
+    advice = ""
+    """What to do, for a message that does not say it itself (one without a ``;``)."""
 
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
+
+    @property
+    def line(self) -> str:
+        """The message with its advice: the ``Error: …`` line says what to do."""
+        if self.advice and ";" not in self.message:
+            return f"{self.message}; {self.advice}"
+        return self.message
 
 
 class InputError(MemoGenError):
@@ -69,9 +83,23 @@ class TemplateError(MemoGenError):
     """A template is missing, malformed, or fails while rendering."""
 
     exit_code = 5
+    advice = "fix the template or theme, or leave out --template-dir to use memo-gen's own"
 
 
 class OutputError(MemoGenError):
     """An output file cannot be written."""
 
     exit_code = 6
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: a ``KeyboardInterrupt``, so that everything cleans up as for Ctrl-C;
+    the exit code is 128 plus the signal's number, as shells report it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SIGNAL_BASE + self.signum

@@ -8,9 +8,23 @@ Text rule (applied to every string of a record, at load time):
 * leading and trailing white space is removed;
 * any other control character (C0 except tab and newline, DEL, C1), a lone surrogate, and
   U+FFFE/U+FFFF are refused with the field path and the character's code point, because
-  they cannot be written to a DOCX file and would vanish silently from a PDF.
+  they cannot be written to a DOCX file and would vanish silently from a PDF;
+* a character no font memo-gen ships can draw (a Chinese ideograph, most emoji, a private-use
+  character) is refused with its code point and name, because the PDF would show an empty
+  box (:mod:`memo_gen.glyphs` holds the fonts' coverage, so no font is loaded to check);
+* right-to-left letters and digits (Hebrew, Arabic …) and the bidirectional controls
+  (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are refused: ReportLab lays out
+  right-to-left text only with a package PyPI does not publish, and a control such as
+  U+202E RIGHT-TO-LEFT OVERRIDE would make Word show the text in another order than the PDF;
+* zero-width characters (U+200B, U+200C, U+200D, U+2060, U+FEFF), combining marks and the
+  soft hyphen U+00AD stay, but text made only of white space and such invisible characters
+  counts as empty, and text may not start with a combining mark (it has no letter to go on).
+  The DOCX keeps soft hyphens; the PDF leaves them out (ReportLab loses text around them in
+  long words) and, like a space, drops a zero-width space where a line breaks at it.
 
 A :data:`Line` is one line of such text (a name, a title); a :data:`Text` may hold paragraphs.
+Their lengths are limited (:mod:`memo_gen.limits`: 1,000 and 100,000 characters by default,
+``--max-line-length`` and ``--max-text-length`` raise them).
 """
 
 from __future__ import annotations
@@ -29,15 +43,18 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StringConstraints,
+    ValidationInfo,
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from memo_gen import glyphs
 from memo_gen.codes import COUNTRY_CODES, CURRENCY_CODES
+from memo_gen.limits import DEFAULT_LIMITS, FLAGS, from_context
 
-MAX_LINE = 1_000
-MAX_TEXT = 100_000
+MAX_LINE = DEFAULT_LIMITS.max_line_length
+MAX_TEXT = DEFAULT_LIMITS.max_text_length
 
 _LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
 _REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -57,9 +74,47 @@ def clean_text(value: str) -> str:
     return text.strip()
 
 
+def drawable_text(value: str) -> str:
+    """Refuse text the documents cannot show as it is: see the module's text rule."""
+    found = glyphs.refusal(value)
+    if found is not None:
+        kind, char, position = found
+        raise PydanticCustomError(f"text_{kind}", glyphs.message(kind, char, position))
+    if value and unicodedata.category(value[0]).startswith("M"):
+        # It would sit on whatever the document prints before the text.
+        raise PydanticCustomError(
+            "leading_mark",
+            "starts with {char}, a combining mark with no letter to go on; remove it or put it "
+            "after its letter",
+            {"char": glyphs.describe(value[0])},
+        )
+    return value
+
+
+def _within(limit: str, what: str) -> Any:
+    def check(value: str, info: ValidationInfo) -> str:
+        maximum = getattr(from_context(info.context), limit)
+        if len(value) > maximum:
+            raise PydanticCustomError(
+                "too_long",
+                "is {length} characters long, over the limit of {maximum} for {what}; "
+                "shorten it, or raise the limit with {flag}",
+                {"length": f"{len(value):,}", "maximum": f"{maximum:,}", "what": what,
+                 "flag": FLAGS[limit]},
+            )  # fmt: skip
+        return value
+
+    return check
+
+
 def _nonempty(value: str) -> str:
     if not value:
         raise PydanticCustomError("empty", "must not be empty")
+    # Zero-width characters alone show nothing, and a PDF drops them as it drops spaces.
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        raise PydanticCustomError(
+            "invisible", "must not be empty (it holds only invisible characters)"
+        )
     return value
 
 
@@ -81,7 +136,9 @@ Text = Annotated[
     BeforeValidator(_strict_str),
     AfterValidator(clean_text),
     AfterValidator(_nonempty),
-    Field(max_length=MAX_TEXT),
+    AfterValidator(_within("max_text_length", "one text")),
+    AfterValidator(drawable_text),
+    Field(json_schema_extra={"maxLength": MAX_TEXT}),
 ]
 """Text that may span several lines: a paragraph, a summary."""
 
@@ -91,7 +148,9 @@ Line = Annotated[
     AfterValidator(clean_text),
     AfterValidator(_nonempty),
     AfterValidator(_single_line),
-    Field(max_length=MAX_LINE),
+    AfterValidator(_within("max_line_length", "one line")),
+    AfterValidator(drawable_text),
+    Field(json_schema_extra={"maxLength": MAX_LINE}),
 ]
 """One line of text: a name, a title, a label."""
 
@@ -130,6 +189,8 @@ Url = Annotated[
     str,
     BeforeValidator(_strict_str),
     StringConstraints(pattern=r"^(https?://|mailto:)[^\s<>\"]+$", max_length=2_000),
+    AfterValidator(clean_text),
+    AfterValidator(drawable_text),
 ]
 """A link: ``http://``, ``https://`` or ``mailto:``, with no spaces."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from memo_gen.errors import InputError, MemoGenError
-from memo_gen.model import VisitRecord
-from memo_gen.readers import read_json, read_yaml
+from memo_gen.limits import DEFAULT_LIMITS, Limits
 from memo_gen.resources import sample_record_path
-from memo_gen.validate import validate_record
+
+if TYPE_CHECKING:
+    from memo_gen.model import VisitRecord
 
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -34,11 +35,15 @@ def read_bytes(
             with Path(source).open("rb") as handle:
                 data = handle.read(max_bytes + 1)
     except FileNotFoundError as exc:
-        raise InputError("no such file") from exc
+        raise InputError(
+            "no such file; check the name, or start a record with `memo-gen new PATH`"
+        ) from exc
     except IsADirectoryError as exc:
         raise InputError("is a folder, not a record file") from exc
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror or exc}") from exc
+        raise InputError(
+            f"cannot be read: {exc.strerror or exc}; check the file's permissions"
+        ) from exc
     if len(data) > max_bytes:
         raise InputError(
             f"larger than {max_bytes:,} bytes; if it is really a record, raise the limit "
@@ -72,12 +77,17 @@ def format_of(source: str | Path, text: str) -> str:
     return SUFFIXES[suffix]
 
 
-def parse_record(text: str, fmt: str) -> VisitRecord:
+def parse_record(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> VisitRecord:
     """A validated record from YAML or JSON text."""
+    # Imported here: pydantic and the model take about 0.2 s to load, which `memo-gen
+    # --help` and `--version` (they import this module's constants) do not need.
+    from memo_gen.readers import read_json, read_yaml
+    from memo_gen.validate import validate_record
+
     data, lines = (read_json if fmt == "json" else read_yaml)(text)
     if data is None:
         raise InputError("the file holds no data (only comments?); start from `memo-gen new PATH`")
-    return validate_record(data, lines)
+    return validate_record(data, lines, limits)
 
 
 def load_record(
@@ -85,8 +95,10 @@ def load_record(
     *,
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     stdin: BinaryIO | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VisitRecord:
-    """Load and validate a record; ``None`` means the embedded sample record.
+    """Load and validate a record; ``None`` means the embedded sample record. ``limits``
+    bounds its lists and texts (:mod:`memo_gen.limits`).
 
     Every error is a :class:`MemoGenError` whose message begins with the source's name.
     """
@@ -96,6 +108,6 @@ def load_record(
         text = decode(data)
         if not text.strip():
             raise InputError("the file is empty; start from `memo-gen new PATH`")
-        return parse_record(text, format_of(source, text))
+        return parse_record(text, format_of(source, text), limits)
     except MemoGenError as exc:
         raise type(exc)(f"{display_name(source)}: {exc.message}", exc.problems) from exc

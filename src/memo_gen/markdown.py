@@ -3,15 +3,22 @@
 The Markdown is CommonMark with tables, definition lists and fenced divs (``::: name``).
 Raw HTML is off. A fenced div gives its paragraphs a style (``::: letterhead``), numbers
 them (``::: numbered``), turns a definition list into a memorandum's header block
-(``::: header``), gives a table its column widths (``::: table widths=40,20,20,20``), or
-starts a new page (``::: pagebreak``). ``#`` to ``###`` are headings of levels 1–3; a
-thematic break (``---``) is a rule; a block quote holds quotation paragraphs.
+(``::: header``; ``::: header label=40`` for a label column 40 mm wide), gives a table
+its column widths (``::: table widths=40,20,20,20``), or starts a new page
+(``::: pagebreak``). ``#`` to ``###`` are headings of levels 1–3; a thematic break
+(``---``) is a rule; a block quote holds quotation paragraphs.
+
+A fenced ```` ```chart ```` block names figures to compare, one comparison per line, figure
+ids separated by spaces (``trade-2024 trade-target``); a line starting with ``#`` is a
+comment. This module does not know the record: :func:`to_blocks` hands each line's ids to
+the ``charts`` resolver it is given, which returns the charts they make (none when nothing
+compares).
 """
 
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import cast, get_args
 
 from markdown_it import MarkdownIt
@@ -22,6 +29,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from memo_gen.document import (
     Align,
     Block,
+    Chart,
     HeaderBlock,
     HeaderField,
     Heading,
@@ -40,6 +48,9 @@ from memo_gen.templating import RenderedMarkdown
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 _STYLES = frozenset(get_args(ParagraphStyle))
 
+ChartResolver = Callable[[Sequence[str]], Sequence[Chart]]
+"""Figure ids of one line of a ```` ```chart ```` block → the charts they make."""
+
 
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
@@ -54,9 +65,12 @@ _PARSER = _parser()
 class _Blocks:
     """Walks the token stream of one rendered template."""
 
-    def __init__(self, source: RenderedMarkdown, tokens: list[Token]) -> None:
+    def __init__(
+        self, source: RenderedMarkdown, tokens: list[Token], charts: ChartResolver | None = None
+    ) -> None:
         self.source = source
         self.tokens = tokens
+        self.charts = charts
         self.position = 0
         self.number = 0  # paragraph numbers run on through every ``::: numbered``
 
@@ -105,9 +119,22 @@ class _Blocks:
             return [self.table()]
         if kind == "container_div_open":
             return self.div(token.info.strip())
+        if kind == "fence" and token.info.strip() == "chart":
+            return self.chart(token)
         if kind in ("fence", "code_block"):
             return [Paragraph((Run(self.source.restore(token.content.rstrip("\n"))),), "body")]
         raise TemplateError(f"the template uses Markdown that memo-gen does not render: {kind}")
+
+    def chart(self, token: Token) -> list[Block]:
+        """The charts of a ```` ```chart ```` block: each line's ids, resolved."""
+        found: list[Block] = []
+        for line in self.source.restore(token.content).splitlines():
+            ids = line.split()
+            if not ids or ids[0].startswith("#"):
+                continue
+            if self.charts is not None:
+                found.extend(self.charts(ids))
+        return found
 
     def paragraph(self, style: str | None) -> Paragraph:
         runs = self.inline(self.next())
@@ -123,7 +150,7 @@ class _Blocks:
             self.blocks("container_div_close")
             return [PageBreak()]
         if name == "header":
-            return [self.header_block()]
+            return [self.header_block(_label_width(arguments))]
         if name == "table":
             widths = _widths(arguments)
             inner = self.blocks("container_div_close")
@@ -132,7 +159,7 @@ class _Blocks:
             raise TemplateError(f"unknown fenced div '::: {name}' in the template")
         return self.blocks("container_div_close", name)
 
-    def header_block(self) -> HeaderBlock:
+    def header_block(self, label_width_mm: float | None = None) -> HeaderBlock:
         fields: list[HeaderField] = []
         label = ""
         for token in self.until("container_div_close"):
@@ -140,7 +167,7 @@ class _Blocks:
                 label = "".join(run.text for run in self.inline(token))
             elif token.type == "inline":
                 fields.append(HeaderField(label, self.inline(token)))
-        return HeaderBlock(tuple(fields))
+        return HeaderBlock(tuple(fields), label_width_mm)
 
     def list(self, opening: Token) -> List:
         ordered = opening.type == "ordered_list_open"
@@ -235,6 +262,21 @@ def _widths(arguments: str) -> tuple[float, ...]:
     return ()
 
 
+def _label_width(arguments: str) -> float | None:
+    """``label=40`` of a ``::: header`` div: its label column's width in mm."""
+    for part in arguments.split():
+        key, _, value = part.partition("=")
+        if key == "label":
+            try:
+                width = float(value)
+            except ValueError:
+                width = -1.0
+            if not 0 < width < 1000:
+                raise TemplateError(f"bad header label width '{value}' in the template")
+            return width
+    return None
+
+
 def _with_widths(block: Block, widths: tuple[float, ...]) -> Block:
     if not isinstance(block, Table) or not widths:
         return block
@@ -245,6 +287,7 @@ def _with_widths(block: Block, widths: tuple[float, ...]) -> Block:
     return Table(block.header, block.rows, widths, block.align)
 
 
-def to_blocks(source: RenderedMarkdown) -> tuple[Block, ...]:
-    """The document-model blocks of a rendered template."""
-    return tuple(_Blocks(source, _PARSER.parse(source.text)).blocks())
+def to_blocks(source: RenderedMarkdown, charts: ChartResolver | None = None) -> tuple[Block, ...]:
+    """The document-model blocks of a rendered template; ``charts`` resolves the figure ids
+    of ```` ```chart ```` blocks (without it, such blocks give no chart)."""
+    return tuple(_Blocks(source, _PARSER.parse(source.text), charts).blocks())

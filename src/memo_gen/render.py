@@ -1,8 +1,9 @@
 """A record → its documents as files: compose, render with a backend, write atomically.
 
 A backend is imported only when its format is asked for (ReportLab is slow to import).
-Every document of a record is rendered in memory before the first file is written, so a
-failure leaves no new file behind.
+Every document of a record is rendered in memory before the first file is written, and the
+files are written together (:func:`memo_gen.output.write_files`), so a failure or an
+interruption leaves no new file behind.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Literal
 from memo_gen.compose import Composer, DocumentKind
 from memo_gen.document import Document
 from memo_gen.model import VisitRecord
-from memo_gen.output import write_atomic
+from memo_gen.output import write_files
 from memo_gen.resources import templates_dir
 from memo_gen.theme import PageSize, Theme, load_theme
 
@@ -61,12 +62,17 @@ class Renderer:
         return cls(Composer(folder), load_theme(folder).with_page_size(page_size))
 
     def render(
-        self, record: VisitRecord, kinds: Sequence[DocumentKind], formats: Sequence[Format]
+        self,
+        record: VisitRecord,
+        kinds: Sequence[DocumentKind],
+        formats: Sequence[Format],
+        lang: str | None = None,
     ) -> dict[tuple[DocumentKind, Format], bytes]:
-        """Every asked-for document of a record, in memory."""
+        """Every asked-for document of a record, in memory, in ``lang`` (default: the
+        record's ``document.language``, see :meth:`Composer.choose`)."""
         files: dict[tuple[DocumentKind, Format], bytes] = {}
         for kind in kinds:
-            document = self.composer.compose(record, kind)
+            document = self.composer.compose(record, kind, lang)
             for fmt in formats:
                 files[(kind, fmt)] = render_bytes(document, fmt, self.theme)
         return files
@@ -78,13 +84,11 @@ class Renderer:
         out_dir: Path,
         kinds: Sequence[DocumentKind],
         formats: Sequence[Format],
+        lang: str | None = None,
     ) -> list[Path]:
         """Render, then write ``<stem>-<kind>.<format>`` files into ``out_dir``; returns the
         paths written."""
-        files = self.render(record, kinds, formats)
-        written: list[Path] = []
-        for (kind, fmt), data in files.items():
-            path = out_dir / f"{stem}-{kind}.{fmt}"
-            write_atomic(path, data)
-            written.append(path)
-        return written
+        files = self.render(record, kinds, formats, lang)
+        paths = {key: out_dir / f"{stem}-{key[0]}.{key[1]}" for key in files}
+        write_files([(paths[key], data) for key, data in files.items()])
+        return list(paths.values())

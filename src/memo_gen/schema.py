@@ -2,16 +2,66 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
+from memo_gen import model
 from memo_gen.model import VisitRecord
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+def field_docstrings() -> dict[str, dict[str, str]]:
+    """For each class of :mod:`memo_gen.model`, its fields' docstrings: the string right
+    under a field's annotation, cleaned as pydantic's ``use_attribute_docstrings`` does."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(inspect.getsource(model)).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        docs = found.setdefault(node.name, {})
+        for field, text in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(text, ast.Expr)
+                and isinstance(text.value, ast.Constant)
+                and isinstance(text.value.value, str)
+            ):
+                docs[field.target.id] = inspect.cleandoc(text.value.value)
+    return found
+
+
+def _describe_fields() -> None:
+    """Give every model field without a description its docstring (once per process)."""
+    docs = field_docstrings()
+    models = [
+        value
+        for value in vars(model).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value.__module__ == model.__name__
+    ]
+    changed = False
+    for cls in models:
+        for name, info in cls.__pydantic_fields__.items():
+            for base in cls.__mro__:
+                text = docs.get(base.__name__, {}).get(name)
+                if info.description is None and text is not None:
+                    info.description = text
+                    changed = True
+    if changed:
+        # In the order they are defined, so that each embeds the rebuilt ones it uses.
+        for cls in models:
+            cls.model_rebuild(force=True)
+
+
 def record_schema() -> dict[str, Any]:
     """The JSON Schema of a visit record as the loader reads it."""
+    _describe_fields()
     schema = VisitRecord.model_json_schema(by_alias=True, mode="validation")
     return {
         "$schema": DIALECT,

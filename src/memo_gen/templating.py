@@ -12,7 +12,7 @@ run in a sandbox with undefined names as errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import jinja2.runtime
 from jinja2.sandbox import SandboxedEnvironment
 
 from memo_gen.errors import TemplateError
+from memo_gen.template_cache import template_cache
 
 PLACEHOLDER = re.compile("\ue000([0-9a-z]+)\ue001")
 
@@ -64,19 +65,26 @@ class _Sandbox(SandboxedEnvironment):
 class TemplateSet:
     """The templates of one folder, with memo-gen's filters, in a sandboxed environment."""
 
-    def __init__(self, folder: Path, filters: Mapping[str, Callable[..., Any]]) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        filters: Mapping[str, Callable[..., Any]],
+        shared: Sequence[Path] = (),
+    ) -> None:
+        """``shared``: folders searched after ``folder`` for partials (``{% import %}``)."""
         if not folder.is_dir():
             raise TemplateError(f"template folder {folder} does not exist")
         self.folder = folder
         self._values: list[str] = []
         self._environment = _Sandbox(
-            loader=jinja2.FileSystemLoader(folder),
+            loader=jinja2.FileSystemLoader([folder, *shared]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # values become placeholders, not escaped text
             finalize=self._placeholder,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=template_cache(),  # compiled templates kept across processes
         )
         self._environment.filters.update(filters)
 

@@ -21,6 +21,7 @@ from memo_gen import model
 from memo_gen.codes import COUNTRY_CODES
 from memo_gen.errors import InvalidRecordError, Problem
 from memo_gen.fields import PartialDate
+from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.model import UNION_TAGS, VisitRecord
 from memo_gen.readers import Lines, Path_, dotted
 
@@ -213,19 +214,42 @@ def _order(problem: Problem) -> tuple[float, str]:
     return (problem.line if problem.line is not None else math.inf, problem.path)
 
 
-def validate_record(data: Any, lines: Lines | None = None) -> VisitRecord:
+def check_sizes(data: Any, lines: Lines, limits: Limits, path: Path_ = ()) -> list[Problem]:
+    """Lists (and the glossary) longer than ``limits.max_items``, wherever they are."""
+    problems: list[Problem] = []
+    children: list[tuple[str | int, Any]] = []
+    if isinstance(data, list):
+        children = list(enumerate(data))
+    elif isinstance(data, dict):
+        children = list(data.items())
+    if len(children) > limits.max_items and (isinstance(data, list) or path == ("glossary",)):
+        problems.append(Problem(
+            dotted(path) or "(record)",
+            f"has {len(children):,} entries, over the limit of {limits.max_items:,} for one "
+            f"list; remove some, or raise the limit with {FLAGS['max_items']}",
+            line_of(path, lines),
+        ))  # fmt: skip
+    for key, child in children:
+        if isinstance(child, list | dict):
+            problems += check_sizes(child, lines, limits, (*path, key))
+    return problems
+
+
+def validate_record(
+    data: Any, lines: Lines | None = None, limits: Limits = DEFAULT_LIMITS
+) -> VisitRecord:
     """Build a :class:`VisitRecord` from plain data or raise :class:`InvalidRecordError`
-    listing every problem, ordered by line."""
+    listing every problem, ordered by line; ``limits`` bounds lists and texts."""
     lines = lines or {}
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind_name(data)}"
         raise InvalidRecordError(
             f"a visit record must be a mapping of fields (visit, document, …); this one is {kind}"
         )
-    problems: list[Problem] = []
+    problems = check_sizes(data, lines, limits)
     record: VisitRecord | None = None
     try:
-        record = VisitRecord.model_validate(data)
+        record = VisitRecord.model_validate(data, context=limits.context())
     except ValidationError as exc:
         problems += [_problem(error, lines) for error in exc.errors()]
     problems += check_references(data, lines)

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.oxml.shape import CT_Inline
+from docx.shared import Emu, Twips
 
 from memo_gen.backends.docx_xml import (
     Element,
@@ -43,6 +44,7 @@ from memo_gen.backends.docx_xml import (
     rpr,
     set_core_properties,
     strip_template,
+    sub,
     table,
     text_run,
 )
@@ -83,10 +85,9 @@ _SPACER = ParaLook(before=0, after=0, line=20, line_rule="exact", mark=RunLook(s
 def render_docx(document: Document, theme: Theme) -> bytes:
     """The document as the bytes of a .docx file; the same input gives the same bytes."""
     lang = language_tag(document.metadata.language)
-    word = docx.Document()
-    strip_template(word, lang)
-    ids = _set_up_styles(word.styles, theme, lang)
-    _set_up_page(word, theme)
+    prepared = _prepared(theme, lang)
+    word = docx.Document(io.BytesIO(prepared.package))
+    ids = prepared.ids
     writer = _Writer(word.part, theme, ids)
     for block in document.blocks:
         writer.block(block)
@@ -98,7 +99,45 @@ def render_docx(document: Document, theme: Theme) -> bytes:
     set_core_properties(word, document.metadata, lang)
     saved = io.BytesIO()
     word.save(saved)
-    return normalise_zip(saved.getvalue(), document.metadata.created)
+    styles = {prepared.styles_name: prepared.styles}
+    return normalise_zip(saved.getvalue(), document.metadata.created, styles)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Prepared:
+    """python-docx's template made memo-gen's (stripped, its styles rewritten from the theme,
+    the page set up), once per process for each theme and language.
+
+    Its styles part, 350 KB of the template's 370, is kept aside as bytes and emptied in the
+    package: each document opens the small rest and gets the styles back when its zip is
+    written, so no document parses, searches or serialises them again.
+    """
+
+    package: bytes
+    ids: _StyleIds
+    styles_name: str
+    styles: bytes
+
+
+_PREPARED: dict[tuple[str, str], _Prepared] = {}
+
+
+def _prepared(theme: Theme, lang: str) -> _Prepared:
+    key = (repr(theme), lang)
+    if key not in _PREPARED:
+        if len(_PREPARED) >= 8:  # a few themes and languages per process, 0.4 MB each
+            del _PREPARED[next(iter(_PREPARED))]
+        word = docx.Document()
+        strip_template(word, lang)
+        ids = _set_up_styles(word.styles, theme, lang)
+        _set_up_page(word, theme)
+        part: Any = word.part.part_related_by(RT.STYLES)
+        styles = part.blob
+        replace_children(part.element, [])
+        saved = io.BytesIO()
+        word.save(saved)
+        _PREPARED[key] = _Prepared(saved.getvalue(), ids, part.partname.membername, styles)
+    return _PREPARED[key]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,12 +161,19 @@ class _Writer:
         self._out: list[Element] = []
         self._break_pending = False
         self._text_width = pt_twips(theme.text_width_pt)
+        self._charts: list[Chart] = []
+        self._pictures = 0
 
     def finish(self) -> list[Element]:
+        self._flush_charts()
         # A page break with nothing after it would only add a blank page: it is dropped.
         return self._out
 
     def block(self, block: Block) -> None:
+        if isinstance(block, Chart):
+            self._charts.append(block)  # consecutive charts share rows, as in the PDF
+            return
+        self._flush_charts()
         match block:
             case Heading():
                 level = min(max(block.level, 1), len(self._ids.headings))
@@ -140,8 +186,6 @@ class _Writer:
                 self._table(block)
             case HeaderBlock():
                 self._header_block(block)
-            case Chart():
-                self._chart_placeholder(block)
             case Rule():
                 theme = self._theme
                 # A rule opens what follows (the signature block): it never ends a page alone.
@@ -261,7 +305,8 @@ class _Writer:
         if not block.fields:
             return
         theme = self._theme
-        label_width = min(mm_twips(theme.header_label_width_mm), self._text_width // 2)
+        label_mm = block.label_width_mm or theme.header_label_width_mm
+        label_width = min(mm_twips(label_mm), self._text_width // 2)
         look = TableLook(
             columns=(label_width, self._text_width - label_width), border=None, padding=(0, 0)
         )
@@ -282,13 +327,41 @@ class _Writer:
             after = dataclasses.replace(_SPACER, line=pt_twips(theme.header_space_after_pt))
         self._emit_table(table(look, rows), after)
 
-    def _chart_placeholder(self, chart: Chart) -> None:
-        """Stands in for a drawn chart: its title, then its bars as a two-column table."""
-        title = f"{chart.title} ({chart.unit})" if chart.unit else chart.title
-        look = ParaLook(style_id=self._ids.paragraph["body"], keep_next=True)
-        self._emit(look, [text_run(title, RunLook(bold=True))])
-        rows = tuple(((Run(bar.label),), (Run(_number(bar.value)),)) for bar in chart.bars)
-        self._table(Table(header=(), rows=rows, widths=(0.7, 0.3), align=("left", "right")))
+    def _flush_charts(self) -> None:
+        """The pending charts, a row at a time, each row a PNG of the drawing the PDF embeds
+        (:mod:`memo_gen.backends.chart`), as wide as the text, with the values as alt text."""
+        if not self._charts:
+            return
+        # ReportLab draws the charts: imported only when a document has one.
+        from memo_gen.backends.chart import alt_text, chart_png, chart_row_drawing, chart_rows
+        from memo_gen.backends.pdf_fonts import FontChain
+
+        theme, charts = self._theme, self._charts
+        self._charts = []
+        chain, width = FontChain.of(theme), theme.text_width_pt
+        room = theme.page_height_pt - (theme.margin_top_mm + theme.margin_bottom_mm) * MM
+        look = ParaLook(
+            style_id=self._ids.paragraph["body"], before=0, after=pt_twips(theme.space_after_pt)
+        )
+        for row in chart_rows(charts, width):
+            drawing = chart_row_drawing(row, theme, chain, width, room - theme.space_after_pt)
+            self._pictures += 1
+            run = el("w:r")
+            sub(run, "w:drawing").append(
+                self._picture(chart_png(drawing), drawing.width, drawing.height, alt_text(row))
+            )
+            self._emit(look, [run])
+
+    def _picture(self, png: bytes, width_pt: float, height_pt: float, alt: str) -> Element:
+        """An inline picture ``width_pt`` × ``height_pt`` with its alt text (``descr``)."""
+        rid, _ = self._part.get_or_add_image(io.BytesIO(png))
+        number = self._pictures
+        size = (Emu(round(width_pt * 12700)), Emu(round(height_pt * 12700)))
+        inline = CT_Inline.new_pic_inline(number, rid, f"chart-{number}.png", *size)
+        doc_pr = inline.find(qn("wp:docPr"))
+        doc_pr.set("name", f"Chart {number}")
+        doc_pr.set("descr", clean_text(alt))
+        return inline
 
 
 def _link_target(link: str | None) -> str | None:
@@ -317,10 +390,6 @@ def _marker_width_pt(marker: str, size: float) -> float:
     """A marker's width in a Times-like face (digits half an em, stops a quarter); the
     DOCX backend has no font metrics, and only needs to size a hanging indent."""
     return sum(0.25 if char in ".,:;" else 0.5 for char in marker) * size
-
-
-def _number(value: float) -> str:
-    return f"{value:,.12g}"
 
 
 def _set_up_styles(styles: Any, theme: Theme, lang: str) -> _StyleIds:

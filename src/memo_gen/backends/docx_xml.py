@@ -15,7 +15,7 @@ import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -397,12 +397,16 @@ def zip_time(when: dt.datetime | None) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 
-def normalise_zip(data: bytes, when: dt.datetime | None) -> bytes:
+def normalise_zip(
+    data: bytes, when: dt.datetime | None, replace: Mapping[str, bytes] | None = None
+) -> bytes:
     """Rewrite a saved package so equal content gives equal bytes: one timestamp, a fixed
-    entry order, fixed compression and a fixed "made on" system (it differs by OS)."""
+    entry order, fixed compression and a fixed "made on" system (it differs by OS).
+    ``replace`` gives some entries their content (name → bytes) instead of the saved one."""
     stamp = zip_time(when)
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {name: source.read(name) for name in source.namelist()}
+    entries.update(replace or {})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in sorted(entries, key=lambda n: (n != CONTENT_TYPES, n)):

@@ -30,7 +30,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 
-from memo_gen.backends.pdf_chart import chart_drawing
+from memo_gen.backends.chart import chart_row_drawing, chart_rows
 from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, missing_glyphs, parse_colour
 from memo_gen.document import (
     Block,
@@ -241,14 +241,32 @@ class _Story:
 
     def blocks(self, blocks: Sequence[Block]) -> list[Flowable]:
         story: list[Flowable] = []
+        charts: list[Chart] = []  # consecutive charts share rows
         for index, block in enumerate(blocks):
+            if isinstance(block, Chart):
+                charts.append(block)
+                continue
+            story.extend(self.charts(charts))
+            charts = []
             flowables = self.block(block)
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             # The drafted / cleared / approved / distribution lines stay on one page.
             if _is_signature(block) and _is_signature(following) and flowables:
                 flowables[-1].keepWithNext = 1
             story.extend(flowables)
+        story.extend(self.charts(charts))
         return story
+
+    def charts(self, charts: Sequence[Chart]) -> list[Flowable]:
+        """Charts in rows, each row one vector drawing (the DOCX shows a picture of it)."""
+        theme, out = self.theme, []
+        # At most the height of the text block: a drawing cannot split across pages.
+        room = theme.page_height_pt - (theme.margin_top_mm + theme.margin_bottom_mm) * MM
+        room -= theme.space_after_pt
+        for row in chart_rows(charts, self.width):
+            drawing = chart_row_drawing(row, theme, self.chain, self.width, room)
+            out += [drawing, Spacer(1, theme.space_after_pt)]
+        return out
 
     def block(self, block: Block) -> list[Flowable]:
         theme = self.theme
@@ -276,10 +294,7 @@ class _Story:
         if isinstance(block, HeaderBlock):
             return self.header_block(block)
         if isinstance(block, Chart):
-            # At most the height of the text block: a drawing cannot split across pages.
-            room = theme.page_height_pt - (theme.margin_top_mm + theme.margin_bottom_mm) * MM
-            chart = chart_drawing(block, theme, self.chain, self.width, room - theme.space_after_pt)
-            return [chart, Spacer(1, theme.space_after_pt)]
+            return self.charts([block])
         if isinstance(block, Rule):
             line_colour = parse_colour(theme.table_border, "table border")
             rule = HRFlowable(
@@ -388,7 +403,8 @@ class _Story:
             return []
         label_look = self.look("body", bold=True, italic=False, align="left", before=0, after=0)
         value_look = self.look("body", align="left", before=0, after=0)
-        label_width = min(self.theme.header_label_width_mm * MM, self.width / 2)
+        label_mm = block.label_width_mm or self.theme.header_label_width_mm
+        label_width = min(label_mm * MM, self.width / 2)
         data = []
         for field in block.fields:
             label = field.label if field.label.rstrip().endswith(":") else f"{field.label}:"

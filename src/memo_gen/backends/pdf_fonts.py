@@ -20,7 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib import colors
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from memo_gen.document import Run
@@ -53,8 +53,36 @@ SHIPPED_FAMILIES: dict[str, tuple[str, str, str, str]] = {
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 
+
+def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """ReportLab's ToUnicode CMap of a font subset, with each code point as UTF-16BE.
+
+    ReportLab (5.1) writes ``<%04X>``, which for a character beyond U+FFFF (an emoji, Old
+    Italic) gives five hex digits, so readers extract U+1F60 for U+1F600, or nothing. UTF-16
+    is what the PDF specification asks for; below U+10000 the bytes are the same as before.
+    """
+    pairs = [
+        f"<{index:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>"
+        for index, code in enumerate(subset)
+    ]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar", *pairs, "endbfchar", "endcmap",
+        "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])  # fmt: skip
+
+
+# ttfonts looks the function up by its global name when it embeds a subset.
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
 # Characters that are layout, not glyphs: they stay in the font of the text around them.
 _LAYOUT_CHARS = frozenset("\n")
+
+# The chains FontChain.of made, by their families.
+_CHAINS: dict[tuple[str, ...], FontChain] = {}
 
 # family → its four faces' cmaps (code point → glyph), filled once per process.
 _CMAPS: dict[str, tuple[dict[int, int], ...]] = {}
@@ -116,10 +144,19 @@ class FontChain:
         # first needs it, so plain Latin text costs one family.
         register_family(self.primary)
         self._choice: dict[tuple[str, bool, bool], str | None] = {}
+        # Characters the main family draws, by (bold, italic): most text is only those.
+        self._in_primary: dict[tuple[bool, bool], set[str]] = {}
 
     @classmethod
     def of(cls, theme: Theme) -> FontChain:
-        return cls((theme.pdf_font, *theme.pdf_fallback))
+        # Every shipped family follows the theme's own, so that whatever validation lets
+        # through (memo_gen.glyphs: the coverage of all shipped fonts) has a glyph here too,
+        # however a user's theme narrows the fallbacks.
+        families = (theme.pdf_font, *theme.pdf_fallback, *SHIPPED_FAMILIES)
+        # One chain per process for each list of families: its choices are only caches.
+        if families not in _CHAINS:
+            _CHAINS[families] = cls(families)
+        return _CHAINS[families]
 
     def family_for(self, char: str, bold: bool = False, italic: bool = False) -> str | None:
         """The first family whose face has the glyph, or None when no font has it."""
@@ -137,12 +174,17 @@ class FontChain:
         A character no font has goes to the last fallback (it shows as that font's empty box);
         :func:`missing_glyphs` is how callers and tests find such characters beforehand.
         """
+        known = self._in_primary.setdefault((bold, italic), set(_LAYOUT_CHARS))
+        if known.issuperset(text):
+            return [(self.primary, text)] if text else []  # the common case, without a loop
         pieces: list[tuple[str, str]] = []
         current, start = self.primary, 0
         for index, char in enumerate(text):
             if char in _LAYOUT_CHARS:
                 continue
             family = self.family_for(char, bold, italic) or self.families[-1]
+            if family == self.primary:
+                known.add(char)
             if family != current:
                 if index > start:
                     pieces.append((current, text[start:index]))
@@ -220,9 +262,12 @@ class FontChain:
 
 
 def clean(text: str) -> str:
-    """NFC text without control characters (tabs and form feeds become spaces)."""
+    """NFC text without control characters (tabs and form feeds become spaces) or soft
+    hyphens."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate({0x09: " ", 0x0B: "\n", 0x0C: " "})
+    # Soft hyphens are dropped: ReportLab 5.1 loses the rest of a word longer than a line
+    # that holds one and mixes fonts (test_nothing_lost found it). The DOCX keeps them.
+    text = text.translate({0x09: " ", 0x0B: "\n", 0x0C: " ", 0xAD: None})
     return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
 
 

@@ -1,0 +1,255 @@
+"""Render many records: one after another in this process, or side by side in worker
+processes.
+
+Each record is rendered on its own: one that fails does not stop the others. A worker
+returns an :class:`Outcome` (the paths written, or the error's message, problems and exit
+code), never prints; the command line reports the outcomes in the order the records were
+given. Every worker renders with one :class:`~memo_gen.render.Renderer` per set of options
+for its whole life, so templates are compiled and fonts registered once per process.
+
+Ctrl-C and SIGTERM are the parent's to handle: workers ignore SIGINT, and when the parent is
+interrupted it cancels the records not started and sends SIGTERM to its workers, which stop
+the record they are rendering without writing any of its files (:mod:`memo_gen.output`).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from memo_gen.errors import EXIT_INTERNAL, InputError, Interrupted, MemoGenError, Problem
+from memo_gen.limits import DEFAULT_LIMITS, Limits
+from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load_record
+
+if TYPE_CHECKING:
+    import concurrent.futures
+
+    from memo_gen.compose import DocumentKind
+    from memo_gen.render import Format, Renderer
+    from memo_gen.theme import PageSize
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything but the record that decides what a record's rendering writes."""
+
+    kinds: tuple[DocumentKind, ...]
+    formats: tuple[Format, ...]
+    output_dir: Path
+    template_dir: Path | None = None
+    page_size: PageSize | None = None
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    limits: Limits = DEFAULT_LIMITS
+    lang: str | None = None
+    """The template set's language (``--lang``); ``None``: each record's own."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one record: the paths written, or why none was."""
+
+    source: str | None
+    paths: tuple[Path, ...] = ()
+    error: str | None = None
+    problems: tuple[Problem, ...] = field(default=())
+    exit_code: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def as_error(self) -> MemoGenError:
+        """The failure as an error the command line can report."""
+        error = MemoGenError(self.error or "", self.problems)
+        error.exit_code = self.exit_code
+        return error
+
+
+def record_sources(arguments: Sequence[str]) -> list[str]:
+    """The records the arguments name, in order: a file (or ``-``) as given, a folder as every
+    ``*.yaml``, ``*.yml`` and ``*.json`` file in it, sorted by name (hidden files skipped)."""
+    sources: list[str] = []
+    for argument in arguments:
+        folder = Path(argument)
+        if argument == STDIN or not folder.is_dir():
+            sources.append(argument)
+            continue
+        found = sorted(
+            str(path)
+            for path in folder.iterdir()
+            if path.suffix.lower() in SUFFIXES and not path.name.startswith(".") and path.is_file()
+        )
+        if not found:
+            raise InputError(f"{argument}: the folder holds no record (.yaml, .yml or .json)")
+        sources.extend(found)
+    return sources
+
+
+def default_jobs() -> int:
+    """How many worker processes to start by default: the CPUs this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+# --- one record ---------------------------------------------------------------------------
+
+_RENDERERS: dict[tuple[Path | None, str | None], Renderer] = {}
+_busy = False
+
+
+def _renderer(settings: BuildSettings) -> Renderer:
+    """This process's renderer for the settings' templates and page size."""
+    from memo_gen.render import Renderer
+
+    key = (settings.template_dir, settings.page_size)
+    if key not in _RENDERERS:
+        _RENDERERS[key] = Renderer.create(settings.template_dir, settings.page_size)
+    return _RENDERERS[key]
+
+
+def render_source(source: str | None, settings: BuildSettings) -> Outcome:
+    """Load, render and write one record (``None``: the sample record); raises its error."""
+    from memo_gen.render import output_stem
+    from memo_gen.resources import sample_record_path
+
+    renderer = _renderer(settings)
+    record = load_record(source, max_bytes=settings.max_bytes, limits=settings.limits)
+    stem = output_stem(source, "record") if source else sample_record_path().stem
+    choice = renderer.composer.choose(record, settings.lang)
+    warnings = []
+    if choice.fell_back_from:
+        name = display_name(source) if source else "sample record"
+        warnings.append(
+            f"{name}: no templates for its language {choice.fell_back_from!r}; writing in "
+            f"{choice.language} (choose with --lang)"
+        )
+    out, kinds, formats = settings.output_dir, settings.kinds, settings.formats
+    paths = renderer.write(record, stem, out, kinds, formats, choice.language)
+    return Outcome(source, tuple(paths), warnings=tuple(warnings))
+
+
+def render_one(source: str | None, settings: BuildSettings) -> Outcome:
+    """:func:`render_source`, with its failure as the outcome (the workers' entry point)."""
+    global _busy
+    _busy = True
+    try:
+        return render_source(source, settings)
+    except MemoGenError as exc:
+        return Outcome(source, (), _named(source, exc.message), exc.problems, exc.exit_code)
+    except Exception as exc:
+        message = (
+            f"internal error ({type(exc).__name__}: {exc}); run again with --debug for the "
+            "traceback and please report it"
+        )
+        return Outcome(source, (), _named(source, message), (), EXIT_INTERNAL)
+    finally:
+        _busy = False
+
+
+def _named(source: str | None, message: str) -> str:
+    """The message, beginning with the record's name (loading errors already do)."""
+    name = display_name(source) if source is not None else "sample record"
+    return message if message.startswith(f"{name}: ") else f"{name}: {message}"
+
+
+# --- many records -------------------------------------------------------------------------
+
+
+def _worker_started() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent decides what it stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_terminated)
+
+
+def _worker_terminated(signum: int, frame: FrameType | None) -> None:
+    if _busy:
+        raise Interrupted(signum)  # unwinds the record: none of its files is written
+    raise SystemExit(128 + signum)  # between records: leave quietly
+
+
+def render_many(
+    sources: Sequence[str | None],
+    settings: BuildSettings,
+    jobs: int,
+    done: Callable[[Outcome], None] | None = None,
+) -> Iterator[Outcome]:
+    """Every record's outcome, in the order of ``sources``; with ``jobs`` > 1 in that many
+    worker processes. ``done`` is called in this thread as each record finishes, in the
+    order they finish (for a progress bar)."""
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            outcome = render_one(source, settings)
+            if done:
+                done(outcome)
+            yield outcome
+        return
+    import concurrent.futures  # here: a single record needs no pool
+    import multiprocessing
+
+    if multiprocessing.get_start_method() == "fork":
+        _preload(settings)  # forked workers start with it all in memory, loaded once
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(jobs, len(sources)), initializer=_worker_started
+    )
+    futures = [pool.submit(render_one, source, settings) for source in sources]
+    index = {future: number for number, future in enumerate(futures)}
+    try:
+        pending = set(futures)
+        finished = 0
+        while finished < len(futures):
+            if pending:
+                ready, pending = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                for future in ready:
+                    if done:
+                        done(_result(future, sources[index[future]]))
+            while finished < len(futures) and futures[finished].done():
+                yield _result(futures[finished], sources[finished])
+                finished += 1
+    except BaseException:
+        _stop(pool, futures)
+        raise
+    pool.shutdown()
+
+
+def _preload(settings: BuildSettings) -> None:
+    """Load what every worker needs: the model, the templates, the asked-for backends."""
+    import memo_gen.validate
+
+    _renderer(settings)
+    if "docx" in settings.formats:
+        import memo_gen.backends.docx
+    if "pdf" in settings.formats:
+        import memo_gen.backends.pdf  # noqa: F401
+
+
+def _result(future: concurrent.futures.Future[Outcome], source: str | None) -> Outcome:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        message = f"a worker process ended unexpectedly ({exc}); the record was not rendered"
+        return Outcome(source, (), message, (), EXIT_INTERNAL)
+
+
+def _stop(
+    pool: concurrent.futures.ProcessPoolExecutor, futures: list[concurrent.futures.Future[Outcome]]
+) -> None:
+    """Cancel the records not started and stop the workers' current ones."""
+    for future in futures:
+        future.cancel()
+    # The executor has no public way to stop its workers before Python 3.14.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

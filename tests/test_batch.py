@@ -1,0 +1,195 @@
+"""``memo-gen build`` with many records: folders, worker processes, a failing record that
+does not stop the others, the summary and the exit code, the progress bar."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from memo_gen import cli
+from memo_gen.batch import BuildSettings, Outcome, record_sources, render_many
+from memo_gen.resources import data_dir
+
+SHORT = data_dir() / "short-readout.yaml"
+FILES = ("memo.docx", "memo.pdf", "factsheet.docx", "factsheet.pdf")
+
+
+def invoke(runner: CliRunner, *args: str) -> Result:
+    return runner.invoke(cli.cli, list(args), prog_name="memo-gen")
+
+
+def records(folder: Path, names: list[str], broken: tuple[str, ...] = ()) -> list[Path]:
+    """Copies of the short readout named ``names``; those in ``broken`` lack the visit's
+    start (exit code 4)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        path = folder / name
+        if name in broken:
+            path.write_text("visit:\n  title: No start date\n", encoding="utf-8")
+        else:
+            shutil.copyfile(SHORT, path)
+        paths.append(path)
+    return paths
+
+
+def written(out: Path, stem: str) -> list[Path]:
+    return [out / f"{stem}-{name}" for name in FILES]
+
+
+def test_one_failing_record_does_not_stop_the_others(runner: CliRunner, tmp_path: Path) -> None:
+    first, bad, last = records(tmp_path / "in", ["a.yaml", "b.yaml", "c.yaml"], ("b.yaml",))
+    out = tmp_path / "out"
+    result = invoke(runner, "build", str(first), str(bad), str(last), "-j", "1", "-o", str(out))
+    assert result.exit_code == 4
+    # Every path, in the order of the records, and nothing of the broken one.
+    assert result.stdout.splitlines() == [str(p) for p in written(out, "a") + written(out, "c")]
+    assert all(p.stat().st_size > 0 for p in written(out, "a") + written(out, "c"))
+    assert not any(p.exists() for p in written(out, "b"))
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Error: {bad}: not a valid visit record (1 problem)"
+    assert lines[1].startswith("  visit.start: ")
+    assert lines[-1] == "Error: 1 of 3 records failed"
+
+
+def test_worker_processes_write_every_record(runner: CliRunner, tmp_path: Path) -> None:
+    names = [f"r{n}.yaml" for n in range(5)]
+    paths = records(tmp_path / "in", names, ("r1.yaml", "r3.yaml"))
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "memo_gen", "build", *map(str, paths), "-j", "2", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 4, done.stderr
+    good = [p for stem in ("r0", "r2", "r4") for p in written(out, stem)]
+    assert done.stdout.splitlines() == [str(p) for p in good]
+    assert sorted(out.iterdir()) == sorted(good)
+    assert done.stderr.count("not a valid visit record") == 2
+    assert done.stderr.splitlines()[-1] == "Error: 2 of 5 records failed"
+    # No progress bar when stderr is not a terminal.
+    assert "Rendering" not in done.stderr
+
+
+def test_a_folder_stands_for_its_records_in_order(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    records(folder, ["b.yml", "a.yaml", "c.json"])
+    (folder / "c.json").write_text(
+        '{"visit": {"title": "Talks", "start": "2025-04-01"}}', encoding="utf-8"
+    )
+    (folder / "notes.txt").write_text("not a record", encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("not: [a record", encoding="utf-8")
+    (folder / "sub.yaml").mkdir()
+    assert record_sources([str(folder)]) == [str(folder / n) for n in ("a.yaml", "b.yml", "c.json")]
+    out = tmp_path / "out"
+    result = invoke(runner, "build", str(folder), "-j", "2", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        str(p) for stem in ("a", "b", "c") for p in written(out, stem)
+    ]
+    assert result.stderr == ""
+
+
+def test_a_folder_without_records_is_an_input_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = invoke(runner, "build", str(tmp_path / "empty"), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 3
+    assert "holds no record" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_each_failure_names_its_record(runner: CliRunner, tmp_path: Path) -> None:
+    paths = records(tmp_path / "in", ["a.yaml", "b.yaml"])
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = invoke(runner, "build", *map(str, paths), "-j", "1", "-o", str(blocker / "out"))
+    assert result.exit_code == 6
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert [e.split(": ")[1] for e in errors[:2]] == [str(p) for p in paths]
+    assert errors[-1] == "Error: 2 of 2 records failed"
+
+
+def test_quiet_still_prints_the_paths(runner: CliRunner, tmp_path: Path) -> None:
+    paths = records(tmp_path / "in", ["a.yaml", "b.yaml"])
+    out = tmp_path / "out"
+    result = invoke(runner, "build", *map(str, paths), "--quiet", "-o", str(out))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [str(p) for s in ("a", "b") for p in written(out, s)]
+    assert result.stderr == ""
+
+
+def test_one_record_keeps_the_single_record_messages(runner: CliRunner, tmp_path: Path) -> None:
+    (bad,) = records(tmp_path / "in", ["bad.yaml"], ("bad.yaml",))
+    result = invoke(runner, "build", str(bad), "-j", "2", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 4
+    assert "records failed" not in result.stderr
+
+
+def test_render_many_keeps_the_order_and_reports_as_records_finish(tmp_path: Path) -> None:
+    paths = records(tmp_path / "in", ["a.yaml", "b.yaml", "c.yaml"], ("b.yaml",))
+    settings = BuildSettings(("memo",), ("docx",), tmp_path / "out")
+    finished: list[Outcome] = []
+    outcomes = list(render_many([str(p) for p in paths], settings, 2, finished.append))
+    assert [o.source for o in outcomes] == [str(p) for p in paths]
+    assert sorted(str(o.source) for o in finished) == sorted(str(p) for p in paths)
+    assert [o.failed for o in outcomes] == [False, True, False]
+    assert outcomes[1].exit_code == 4
+    assert outcomes[1].problems
+    assert outcomes[0].paths == (tmp_path / "out" / "a-memo.docx",)
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_bar_on_a_terminal_only_without_quiet(tmp_path: Path, quiet: bool) -> None:
+    paths = records(tmp_path / "in", ["a.yaml", "b.yaml"])
+    leader, follower = os.openpty()
+    argv = [sys.executable, "-m", "memo_gen", "build", *map(str, paths), "-j", "2"]
+    argv += ["-o", str(tmp_path / "out"), *(["--quiet"] if quiet else [])]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=follower) as process:
+        os.close(follower)
+        stdout, _ = process.communicate(timeout=300)
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the pseudo-terminal is closed once the process is gone
+                break
+            if not chunk:
+                break
+            terminal += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert len(stdout.splitlines()) == 8
+    assert (b"Rendering" in terminal) is not quiet
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_stops_the_workers_and_leaves_no_partial_record(tmp_path: Path) -> None:
+    names = [f"r{n:02d}.yaml" for n in range(16)]
+    paths = records(tmp_path / "in", names)
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "memo_gen", "build", *map(str, paths), "-j", "2", "-o", str(out)]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()  # one record is complete
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=300)
+    assert first
+    if process.returncode == 0:
+        pytest.skip("every record was rendered before the signal arrived")
+    assert process.returncode == 128 + signal.SIGTERM, errors
+    assert b"interrupted (SIGTERM)" in errors
+    # Each record's files are all there or none is, and nothing half-written is left.
+    for path in paths:
+        present = [p.exists() for p in written(out, path.stem)]
+        assert all(present) or not any(present), path
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -1,0 +1,110 @@
+"""Every error a user can cause, through the real command line: its class, its exit code and
+its one ``Error: …`` line, which says what to do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from memo_gen.errors import (
+    InputError,
+    Interrupted,
+    InvalidRecordError,
+    MemoGenError,
+    OutputError,
+    TemplateError,
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A command that fails, given a scratch folder, and the first line it prints."""
+
+    args: Callable[[Path], list[str]]
+    first_line: Callable[[Path], str]
+
+
+def _record(folder: Path, text: str = "visit: {title: A visit, start: 2025-03-13}\n") -> str:
+    path = folder / "visit.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _templates(folder: Path) -> str:
+    path = folder / "templates"
+    path.mkdir()
+    (path / "memo.md.j2").write_text("{{ no_such_name }}\n", encoding="utf-8")
+    return str(path)
+
+
+def _blocked(folder: Path) -> str:
+    (folder / "a-file").write_text("not a folder", encoding="utf-8")
+    return str(folder / "a-file" / "out")
+
+
+CASES: dict[type[MemoGenError], tuple[int, Case]] = {
+    InputError: (3, Case(
+        lambda d: ["validate", str(d / "missing.yaml")],
+        lambda d: f"Error: {d / 'missing.yaml'}: no such file; check the name, or start a "
+        "record with `memo-gen new PATH`",
+    )),
+    InvalidRecordError: (4, Case(
+        lambda d: ["validate", _record(d, "visit: {title: A visit}\n")],
+        lambda d: f"Error: {d / 'visit.yaml'}: not a valid visit record (1 problem)",
+    )),
+    TemplateError: (5, Case(
+        lambda d: ["pdf", "--doc", "memo", "--template-dir", _templates(d), "-o", str(d)],
+        lambda d: "Error: memo.md.j2, line 1: 'no_such_name' is undefined; fix the template or "
+        "theme, or leave out --template-dir to use memo-gen's own",
+    )),
+    OutputError: (6, Case(
+        lambda d: ["docx", _record(d), "-o", _blocked(d)],
+        lambda d: f"Error: cannot write to {d / 'a-file' / 'out'}: Not a directory; choose "
+        "another folder with -o or fix its permissions",
+    )),
+}  # fmt: skip
+
+
+def _subclasses(cls: type[MemoGenError]) -> set[type[MemoGenError]]:
+    found = set(cls.__subclasses__())
+    return found.union(*(_subclasses(sub) for sub in found))
+
+
+def test_the_table_covers_every_error_class() -> None:
+    assert set(CASES) == _subclasses(MemoGenError)
+    assert {cls: cls.exit_code for cls in CASES} == {cls: code for cls, (code, _) in CASES.items()}
+
+
+@pytest.mark.parametrize("error", list(CASES), ids=lambda cls: cls.__name__)
+def test_each_error_class_exit_code_and_message(error: type[MemoGenError], tmp_path: Path) -> None:
+    code, case = CASES[error]
+    result = subprocess.run(
+        [sys.executable, "-m", "memo_gen", *case.args(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    first, *rest = result.stderr.splitlines()
+    assert (result.returncode, first) == (code, case.first_line(tmp_path))
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert all(line.startswith("  ") for line in rest), "problems are indented lines"
+
+
+def test_a_usage_error_exits_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "memo_gen", "pdf", "--page-size", "a3"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1].startswith("Error: Invalid value for '--page-size'")
+
+
+@pytest.mark.parametrize(("signum", "code"), [(2, 130), (15, 143)])
+def test_interruptions_exit_with_128_plus_the_signal(signum: int, code: int) -> None:
+    # Killed processes are in test_reliability; here the mapping itself.
+    assert Interrupted(signum).exit_code == code
+    assert isinstance(Interrupted(signum), KeyboardInterrupt)

@@ -1,0 +1,76 @@
+"""What each command imports: a backend only when its format is asked for, no rendering
+library for ``validate``, nothing heavy for ``--version`` and ``--help``.
+
+Each command runs in a fresh interpreter, which then lists ``sys.modules``: the check is of
+what was loaded, never of how long it took.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from memo_gen.resources import data_dir
+
+PROBE = """
+import json, sys
+from memo_gen.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"exit": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+RENDERING = {"reportlab", "docx", "jinja2", "markdown_it", "mdit_py_plugins", "PIL", "lxml"}
+
+
+def imported(*args: str) -> set[str]:
+    """The top-level packages loaded by ``memo-gen ARGS`` in a new interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["exit"] == 0, done.stderr
+    return set(report["modules"])
+
+
+def test_docx_never_imports_reportlab(tmp_path: Path) -> None:
+    # The short readout's documents have no chart (a chart's picture is drawn by ReportLab).
+    modules = imported("docx", str(data_dir() / "short-readout.yaml"), "-o", str(tmp_path))
+    assert "docx" in modules
+    assert "reportlab" not in modules
+    assert list(tmp_path.glob("*.docx"))
+
+
+def test_docx_of_a_memo_never_imports_reportlab(tmp_path: Path) -> None:
+    modules = imported("docx", "--doc", "memo", "-o", str(tmp_path))
+    assert "reportlab" not in modules
+
+
+def test_pdf_never_imports_python_docx(tmp_path: Path) -> None:
+    modules = imported("pdf", "-o", str(tmp_path))
+    assert "reportlab" in modules
+    assert "docx" not in modules
+
+
+def test_validate_imports_no_rendering_library() -> None:
+    modules = imported("validate")
+    assert "pydantic" in modules
+    assert not modules & RENDERING
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_import_neither_pydantic_nor_a_renderer(flag: str) -> None:
+    modules = imported(flag)
+    assert not modules & (RENDERING | {"pydantic", "yaml"})
