@@ -11,18 +11,19 @@ of one kind (actual, target, forecast) share a shade across the row.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, parse_colour
 from memo_gen.document import Chart, ChartBar
-from memo_gen.errors import MemoGenError, TemplateError
+from memo_gen.errors import TemplateError
 from memo_gen.theme import MM, Theme
 
 MIN_PANEL_MM = 70.0
@@ -208,34 +209,59 @@ def _panel(
 
 def chart_png(drawing: Drawing, dpi: int = PNG_DPI) -> bytes:
     """The drawing as PNG bytes at ``dpi`` (with that density recorded in the file); the
-    same drawing always gives the same bytes."""
-    from reportlab.graphics import renderPM
+    same drawing always gives the same bytes.
 
-    try:
-        image = _pixels(renderPM.drawToPMCanvas(drawing, dpi=dpi, bg=0xFFFFFF))
-    except (ImportError, renderPM.RenderPMError) as exc:
-        raise MemoGenError(
-            f"cannot draw the chart for the DOCX: ReportLab's bitmap renderer is missing "
-            f"({exc}); install memo-gen's dependencies (rlPyCairo needs libcairo2)"
-        ) from exc
+    The chart's drawing holds only rectangles, lines and strings, so Pillow paints them
+    directly, with the same embedded TrueType faces: no bitmap renderer (renderPM and its
+    cairo library) is needed to install memo-gen.
+    """
+    from PIL import Image, ImageDraw
+
+    scale = dpi / 72
+    width, height = round(drawing.width * scale), round(drawing.height * scale)
+    image = Image.new("RGB", (width, height), "white")
+    pen = ImageDraw.Draw(image)
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        return x * scale, (drawing.height - y) * scale  # ReportLab's y axis points up
+
+    for shape in drawing.contents:
+        if isinstance(shape, Rect):
+            left, top = point(shape.x, shape.y + shape.height)
+            right, bottom = point(shape.x + shape.width, shape.y)
+            stroke = max(round(float(shape.strokeWidth or 0) * scale), 1)
+            pen.rectangle(
+                (left, top, right, bottom),
+                fill=_rgb(shape.fillColor),
+                outline=_rgb(shape.strokeColor) if shape.strokeColor is not None else None,
+                width=stroke if shape.strokeColor is not None else 0,
+            )
+        elif isinstance(shape, Line):
+            stroke = max(round(float(shape.strokeWidth or 0) * scale), 1)
+            start, end = point(shape.x1, shape.y1), point(shape.x2, shape.y2)
+            pen.line((start, end), fill=_rgb(shape.strokeColor), width=stroke)
+        elif isinstance(shape, String):
+            anchor = {"start": "ls", "middle": "ms", "end": "rs"}.get(shape.textAnchor, "ls")
+            font = _pil_font(shape.fontName, round(shape.fontSize * scale))
+            pen.text(point(shape.x, shape.y), shape.text, fill=_rgb(shape.fillColor),
+                     font=font, anchor=anchor)  # fmt: skip
+        else:
+            raise TemplateError(f"the chart holds a shape the DOCX cannot draw: {shape!r}")
     out = io.BytesIO()
     image.save(out, "PNG", dpi=(dpi, dpi), optimize=False)
     return out.getvalue()
 
 
-def _pixels(canvas: Any) -> Any:
-    """A renderPM canvas as a PIL image. rlPyCairo's own ``toPIL`` reorders the bytes of
-    every pixel in a Python loop (about 0.2 s for a chart row at 300 dpi); PIL's raw decoder
-    reads cairo's surface as it is, in C, giving the very same pixels."""
-    state = getattr(canvas, "_gs", None)
-    surface = getattr(state, "surface", None)
-    if surface is None or getattr(state, "_fmt", None) != "RGB24":
-        return canvas.toPIL()  # another backend or format: its own conversion
-    from PIL import Image
+def _rgb(colour: Any) -> tuple[int, int, int] | None:
+    if colour is None:
+        return None
+    red, green, blue = colour.rgb()
+    return round(red * 255), round(green * 255), round(blue * 255)
 
-    surface.flush()
-    size = (surface.get_width(), surface.get_height())
-    # cairo's RGB24 is a native-endian 32-bit word per pixel: 0x00RRGGBB.
-    layout = "BGRX" if sys.byteorder == "little" else "XRGB"
-    data = bytes(surface.get_data())
-    return Image.frombuffer("RGB", size, data, "raw", layout, surface.get_stride(), 1)
+
+@functools.lru_cache(maxsize=32)
+def _pil_font(face: str, pixels: int) -> Any:
+    """The Pillow font for a registered ReportLab face, from the same TrueType file."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(pdfmetrics.getFont(face).face.filename, pixels)
