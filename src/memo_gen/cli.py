@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -295,7 +296,7 @@ def _render(
             _show(render_source(source, settings))
         return
     workers = jobs or default_jobs()
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     if quiet or not stderr.isatty():
         outcomes = [_show(outcome) for outcome in render_many(sources, settings, workers)]
     else:
