@@ -26,7 +26,6 @@ from memo_gen.templating import TemplateSet
 
 DocumentKind = Literal["memo", "factsheet"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
-OTHERS = "Other participants"
 SIDE_LABELS = {"host": "Host side", "guest": "Guest side", "third-party": "Third parties"}
 
 
@@ -53,22 +52,20 @@ def delegations(record: VisitRecord, words: Words | None = None) -> list[Delegat
     groups: dict[str, list[Participant]] = {}
     for participant in record.participants:
         if participant.present:
-            label = _group_label(participant, countries, words, others)
+            label = _group_label(participant, countries, words)
             groups.setdefault(label, []).append(participant)
     first = [c.name for c in (visit.host, visit.guest) if c]
     order = sorted(groups, key=lambda label: first.index(label) if label in first else 2)
     return [Delegation(label, tuple(groups[label]), named=label != others) for label in order]
 
 
-def _group_label(
-    participant: Participant, countries: Mapping[str, str], words: Words, others: str
-) -> str:
+def _group_label(participant: Participant, countries: Mapping[str, str], words: Words) -> str:
     if participant.country:
         return countries.get(participant.country, participant.country)
     if participant.organisation:
         return participant.organisation
     side = participant.side or ""
-    return words.term("side", side) or SIDE_LABELS.get(side, others)
+    return words.term("side", side) or SIDE_LABELS.get(side, words.other_participants)
 
 
 def areas(record: VisitRecord) -> list[str]:
