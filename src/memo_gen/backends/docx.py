@@ -312,13 +312,16 @@ class _Writer:
         )
         # Rows as the PDF spaces them: 1.5 pt above and below each line, labels in bold.
         row_look = ParaLook(style_id=self._ids.paragraph["body"], before=30, after=30)
+        # A header block is a few lines: it stays on one page, as the PDF keeps it.
+        keep = dataclasses.replace(row_look, keep_next=True)
         rows = []
-        for field in block.fields:
+        for index, field in enumerate(block.fields):
             label = clean_text(field.label).strip()
             label = label if not label or label.endswith(":") else f"{label}:"
+            row = keep if index < len(block.fields) - 1 else row_look
             cells = [
-                paragraph(row_look, [text_run(label, RunLook(bold=True))]),
-                paragraph(row_look, self._runs(field.value)),
+                paragraph(row, [text_run(label, RunLook(bold=True))]),
+                paragraph(row, self._runs(field.value)),
             ]
             rows.append((False, cells))
         if theme.header_rule:
