@@ -108,7 +108,9 @@ def _problem(error: ErrorDetails, lines: Lines) -> Problem:
     path = tuple(p for p in error["loc"] if p not in UNION_TAGS)
     message = _message(error)
     if len(path) >= 2 and path[-1] == "[key]":  # a mapping's key, e.g. of the glossary
-        message = f"key {path[-2]!r}: {message}"
+        # repr() shows invisible characters escaped, but picks double quotes for a key that
+        # holds a single quote; the message always quotes with single ones.
+        message = f"key '{repr(str(path[-2]))[1:-1]}': {message}"
         return Problem(dotted(path[:-2]) or "(record)", message, line_of(path[:-1], lines))
     return Problem(dotted(path) or "(record)", message, line_of(path, lines))
 
