@@ -129,8 +129,8 @@ def cli(debug: bool) -> None:
     """Render a diplomatic visit record as a memorandum and a fact sheet.
 
     Exit codes: 0 success, 1 internal error, 2 usage error, 3 unreadable input,
-    4 invalid record, 5 template error, 6 output error, 130 interrupted (Ctrl-C),
-    143 terminated (SIGTERM).
+    4 invalid record, 5 template error, 6 output error, 7 signing key unusable,
+    8 verification failed, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     """
 
 

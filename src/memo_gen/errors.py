@@ -16,6 +16,10 @@ code  exception                 meaning
 4     :class:`InvalidRecordError`  the record was read but is not a valid visit record
 5     :class:`TemplateError`    a template is missing or fails to render
 6     :class:`OutputError`      an output file cannot be written
+7     :class:`SigningError`     the signing key cannot be used: missing, broken,
+                                wrong passphrase, or not fit for signing
+8     :class:`VerificationError`  ``memo-gen verify`` found a file that does not
+                                match its manifest
 130   :class:`Interrupted`      interrupted by Ctrl-C (SIGINT)
 143   :class:`Interrupted`      terminated by SIGTERM
 ====  ========================  ==================================================
@@ -90,6 +94,19 @@ class OutputError(MemoGenError):
     """An output file cannot be written."""
 
     exit_code = 6
+
+
+class SigningError(MemoGenError):
+    """A PDF cannot be signed with the key given: the file is missing or broken, the
+    passphrase is wrong, or the certificate is not fit for signing."""
+
+    exit_code = 7
+
+
+class VerificationError(MemoGenError):
+    """Files do not match the manifest they were written with; ``problems`` names each."""
+
+    exit_code = 8
 
 
 class Interrupted(KeyboardInterrupt):
