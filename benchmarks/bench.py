@@ -51,6 +51,12 @@ Fmt = Literal["docx", "pdf"]
 KINDS: tuple[Kind, ...] = ("memo", "factsheet")
 FORMATS: tuple[Fmt, ...] = ("docx", "pdf")
 IMPORT_FLOOR = "import docx, reportlab.platypus, jinja2, click"
+LIBRARY_FLOOR = (
+    "import docx, reportlab.platypus, reportlab.graphics.shapes, jinja2, click, yaml, "
+    "pydantic.main, markdown_it, mdit_py_plugins.container, babel.dates, PIL.Image"
+)
+"""Every library ``memo-gen build`` loads, imported and nothing done: what memo-gen cannot
+start faster than, however little its own code costs."""
 
 # Targets (issue 5): each a ratio measured in one run.
 COLD_LIMIT = 1.3  # memo-gen build / direct.py, whole processes
@@ -181,12 +187,14 @@ def cold_suite(work: Path, runs: int, warmups: int) -> list[Measure]:
         "memo-gen pdf": [*memo_gen, "pdf", "-o", str(out)],
         "memo-gen validate": [*memo_gen, "validate"],
         "import floor": [PY, "-c", IMPORT_FLOOR],
+        "library floor": [PY, "-c", LIBRARY_FLOOR],
         "python -c pass": [PY, "-c", "pass"],
     }
     notes = {
         "memo-gen build": "sample: memo + fact sheet, DOCX + PDF",
         "direct.py (baseline)": "same four files, hand-written",
         "import floor": IMPORT_FLOOR,
+        "library floor": "the same and pydantic, yaml, markdown-it, babel, PIL",
         "python -c pass": "interpreter start-up",
     }
     measures = [Measure(name, "cold", note=notes.get(name, "")) for name in commands]
@@ -483,6 +491,19 @@ def targets(by_name: dict[str, Measure], cpus: int) -> list[dict[str, Any]]:
     return found
 
 
+def start_up_split(by_name: dict[str, Measure]) -> str:
+    """Where the whole-process time goes: loading libraries, or the program's own work."""
+    names = ("memo-gen build", "library floor", "direct.py (baseline)", "import floor")
+    if not all(name in by_name for name in names):
+        return ""
+    build, libraries, direct, imports = (by_name[name].median for name in names)
+    return (
+        f"start-up split (medians): memo-gen build {build:.0f} ms = {libraries:.0f} ms loading "
+        f"its libraries + {build - libraries:.0f} ms of its own; direct.py {direct:.0f} ms = "
+        f"{imports:.0f} ms loading its libraries + {direct - imports:.0f} ms of its own"
+    )
+
+
 def targets_table(found: list[dict[str, Any]]) -> str:
     rows = [
         (
@@ -573,6 +594,9 @@ def main(argv: list[str] | None = None) -> int:
     if found:
         print()
         print(targets_table(found))
+    split = start_up_split(by_name)
+    if split:
+        print(f"\n{split}")
     if cores:
         print(
             f"\nfree CPUs during the batch runs (CPU-bound processes side by side): "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -90,13 +92,24 @@ def parse_record(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> VisitR
     return validate_record(data, lines, limits)
 
 
-def load_record(
+@dataclass(frozen=True)
+class LoadedRecord:
+    """A validated record and where it came from."""
+
+    record: VisitRecord
+    name: str
+    """The file's name without its folder (``<stdin>`` for standard input)."""
+    sha256: str
+    """SHA-256 of the bytes the record was read from, in hex."""
+
+
+def load(
     source: str | Path | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     stdin: BinaryIO | None = None,
     limits: Limits = DEFAULT_LIMITS,
-) -> VisitRecord:
+) -> LoadedRecord:
     """Load and validate a record; ``None`` means the embedded sample record. ``limits``
     bounds its lists and texts (:mod:`memo_gen.limits`).
 
@@ -108,6 +121,19 @@ def load_record(
         text = decode(data)
         if not text.strip():
             raise InputError("the file is empty; start from `memo-gen new PATH`")
-        return parse_record(text, format_of(source, text), limits)
+        record = parse_record(text, format_of(source, text), limits)
     except MemoGenError as exc:
         raise type(exc)(f"{display_name(source)}: {exc.message}", exc.problems) from exc
+    name = display_name(source) if str(source) == STDIN else Path(source).name
+    return LoadedRecord(record, name, hashlib.sha256(data).hexdigest())
+
+
+def load_record(
+    source: str | Path | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    stdin: BinaryIO | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> VisitRecord:
+    """The record alone of :func:`load`."""
+    return load(source, max_bytes=max_bytes, stdin=stdin, limits=limits).record
