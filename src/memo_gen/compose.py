@@ -131,9 +131,9 @@ def metadata(record: VisitRecord, kind: DocumentKind, words: Words | None = None
     )
 
 
-def furniture(record: VisitRecord, words: Words | None = None) -> Furniture:
-    """The classification banner and the running footer (``Page X of Y`` in the language
-    of ``words``)."""
+def furniture(record: VisitRecord, words: Words | None = None, draft: bool = False) -> Furniture:
+    """The classification banner, the running footer (``Page X of Y`` in the language of
+    ``words``) and, for a draft, the watermark (``DRAFT``, ``ПРОЕКТ``)."""
     words = words or Words()
     document = record.document
     version = words.version.format(version=document.version) if document.version else None
@@ -143,6 +143,7 @@ def furniture(record: VisitRecord, words: Words | None = None) -> Furniture:
         handling=document.handling,
         footer=footer or None,
         page_label=words.page_label,
+        watermark=words.draft if draft else None,
     )
 
 
@@ -166,11 +167,19 @@ class Composer:
             self._sets[folder] = (TemplateSet(folder, formatter.filters(), shared), formatter)
         return self._sets[folder]
 
-    def compose(self, record: VisitRecord, kind: DocumentKind, lang: str | None = None) -> Document:
+    def compose(
+        self,
+        record: VisitRecord,
+        kind: DocumentKind,
+        lang: str | None = None,
+        *,
+        draft: bool = False,
+    ) -> Document:
         """The document model of one of a record's documents, in ``lang`` (default: the
-        record's language, see :meth:`choose`)."""
+        record's language, see :meth:`choose`); a ``draft`` carries the watermark."""
         templates, formatter = self._set(self.choose(record, lang).folder)
         words = formatter.words
         rendered = templates.render(f"{kind}.md.j2", {**context(record, words), "words": words})
         blocks = to_blocks(rendered, ChartMaker(record, formatter))
-        return Document(kind, blocks, metadata(record, kind, words), furniture(record, words))
+        page = furniture(record, words, draft)
+        return Document(kind, blocks, metadata(record, kind, words), page)

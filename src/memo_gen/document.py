@@ -153,6 +153,9 @@ class Furniture:
     """``Page X of Y`` at the right of the footer."""
     page_label: str = "Page {page} of {pages}"
     """Wording of the page number (``{page}`` and ``{pages}`` are filled in)."""
+    watermark: str | None = None
+    """Text set large and light across every page, behind the text (``DRAFT``); ``None``:
+    no watermark."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,8 @@ class Words:
     per: str = "{unit} per {per}"
     over: str = "over {period}"
     other_participants: str = "Other participants"
+    draft: str = "DRAFT"
+    """The watermark across every page of a draft (``--draft``)."""
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     """Words for enumerated values, by group: ``terms["visit-kind"]["official"]``."""
 
@@ -63,7 +65,7 @@ class Words:
 _TEXT_KEYS = (
     "language", "date", "month", "year", "day_month", "page_label", "version",
     "factsheet_title", "memo_keyword", "factsheet_keyword", "approximately", "per", "over",
-    "other_participants",
+    "other_participants", "draft",
 )  # fmt: skip
 
 

@@ -53,13 +53,18 @@ class Renderer:
 
     composer: Composer
     theme: Theme
+    draft: bool = False
+    """Mark every page with the language's draft watermark (``DRAFT``, ``ПРОЕКТ``)."""
 
     @classmethod
     def create(
-        cls, template_dir: Path | None = None, page_size: PageSize | None = None
+        cls,
+        template_dir: Path | None = None,
+        page_size: PageSize | None = None,
+        draft: bool = False,
     ) -> Renderer:
         folder = template_dir or templates_dir()
-        return cls(Composer(folder), load_theme(folder).with_page_size(page_size))
+        return cls(Composer(folder), load_theme(folder).with_page_size(page_size), draft)
 
     def render(
         self,
@@ -72,7 +77,7 @@ class Renderer:
         record's ``document.language``, see :meth:`Composer.choose`)."""
         files: dict[tuple[DocumentKind, Format], bytes] = {}
         for kind in kinds:
-            document = self.composer.compose(record, kind, lang)
+            document = self.composer.compose(record, kind, lang, draft=self.draft)
             for fmt in formats:
                 files[(kind, fmt)] = render_bytes(document, fmt, self.theme)
         return files

@@ -71,6 +71,7 @@ class Theme:
     banner_colour: str = "#000000"
     footer_size_pt: float = 9
     footer_colour: str = "#333333"
+    watermark_colour: str = "#D0D0D0"
 
     def style(self, name: str) -> TextStyle:
         """The look of a paragraph style (``body`` when the theme does not name it)."""
@@ -111,6 +112,7 @@ def _theme(raw: dict[str, Any]) -> Theme:
     headings, header = raw.get("headings", {}), raw.get("header_block", {})
     table, lists = raw.get("table", {}), raw.get("list", {})
     banner, footer = raw.get("banner", {}), raw.get("footer", {})
+    watermark = raw.get("watermark", {})
     size = page.get("size", "a4")
     if size not in PAGE_SIZES_PT:
         raise ValueError(f"page.size must be a4 or letter, not {size!r}")
@@ -149,4 +151,5 @@ def _theme(raw: dict[str, Any]) -> Theme:
         banner_colour=str(banner.get("colour", default.banner_colour)),
         footer_size_pt=float(footer.get("size_pt", default.footer_size_pt)),
         footer_colour=str(footer.get("colour", default.footer_colour)),
+        watermark_colour=str(watermark.get("colour", default.watermark_colour)),
     )

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import docx
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
@@ -26,6 +27,7 @@ from memo_gen.backends.docx_xml import (
     ParaLook,
     RunLook,
     TableLook,
+    WatermarkLook,
     clean_text,
     column_widths,
     define_style,
@@ -47,6 +49,7 @@ from memo_gen.backends.docx_xml import (
     sub,
     table,
     text_run,
+    watermark_run,
 )
 from memo_gen.document import (
     Block,
@@ -492,10 +495,11 @@ def _furniture(word: Any, furniture: Furniture, theme: Theme, ids: _StyleIds) ->
         (furniture.handling, RunLook(size_pt=theme.banner_size_pt - 1)),
     ]
     banner = [(_one_line(text), look) for text, look in lines if text and text.strip()]
+    watermark = _one_line(furniture.watermark or "").strip()
     for section in word.sections:
         # One header and one footer serve every page, the first included.
         section.different_first_page_header_footer = False
-        if banner:
+        if banner or watermark:
             top = paragraph(ParaLook(style_id=ids.header), _banner_runs(banner))
             replace_children(section.header.part.element, [top])
         bottom = []
@@ -509,6 +513,48 @@ def _furniture(word: Any, furniture: Furniture, theme: Theme, ids: _StyleIds) ->
             bottom.append(paragraph(look, _banner_runs(banner[::-1])))
         if bottom:
             replace_children(section.footer.part.element, bottom)
+    if watermark:
+        _add_watermark(word, watermark, theme)
+
+
+def _add_watermark(word: Any, text: str, theme: Theme) -> None:
+    """The watermark in every header part, so that every page shows it, whichever header
+    (default, first page, even pages) a page takes. It rides in the header's first paragraph:
+    a paragraph of its own would make the header taller and could move the text."""
+    look = _watermark_look(text, theme)
+    if look.width_pt <= 0:
+        return  # nothing to see (only zero-width characters)
+    headers = sorted(
+        (part for part in word.part.package.iter_parts() if part.content_type == CT.WML_HEADER),
+        key=lambda part: str(part.partname),
+    )
+    for number, part in enumerate(headers, start=1):
+        root = part.element
+        first = root.find(qn("w:p"))
+        if first is None:
+            first = sub(root, "w:p")
+        props = first.find(qn("w:pPr"))
+        first.insert(0 if props is None else 1, watermark_run(text, look, number))
+
+
+def _watermark_look(text: str, theme: Theme) -> WatermarkLook:
+    """The WordArt's box and slant, from the same metrics and sizes as the PDF's watermark
+    (ReportLab's, imported only for a draft; Liberation Serif has Times New Roman's widths)."""
+    from memo_gen.backends.pdf import watermark_angle, watermark_cap_height, watermark_size
+    from memo_gen.backends.pdf_fonts import FontChain
+
+    chain = FontChain.of(theme)
+    size = watermark_size(text, theme, chain)
+    return WatermarkLook(
+        font=theme.docx_font,
+        colour=theme.watermark_colour,
+        width_pt=chain.width(text, size, True),
+        # WordArt stretches the letters to fill the box: a box a capital high keeps their
+        # proportions, and their size that of the PDF's.
+        height_pt=size * watermark_cap_height(chain),
+        # VML turns clockwise: the PDF's rise of 54.7° is 305°.
+        rotation=round(360 - watermark_angle(theme)) % 360,
+    )
 
 
 def _one_line(text: str) -> str:

@@ -18,19 +18,21 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import OxmlElement, parse_xml
 
 from memo_gen.document import Metadata
 
 Element = Any
 """An lxml element of a python-docx tree."""
 
-# XML 1.0 allows only these characters; lxml refuses the rest with a ValueError.
-_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The characters XML 1.0 cannot hold (lxml refuses them with a ValueError). Spelt out, the
+# complement of XML's Char production compiles ten times faster than the negated class.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Line and page breaks as typed in Word or on Windows; each becomes one "\n", never two.
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c]")
 
@@ -287,6 +289,72 @@ def page_label_runs(label: str) -> list[Element]:
         elif piece:
             runs.append(text_run(piece))
     return runs
+
+
+# VML, Office and Word 2003 namespaces: a watermark is VML WordArt, as Word writes it.
+_VML_NAMESPACES = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+# Word's definition of WordArt "plain text" (shape type 136), written with every watermark:
+# a reader need not know the type by its number.
+_PLAIN_TEXT_FORMULAS = (
+    "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
+    "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6",
+    "mid @8 @5", "mid @7 @8", "mid @6 @7", "sum @6 0 @5",
+)  # fmt: skip
+_PLAIN_TEXT_SHAPE_TYPE = (
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
+    ' path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(f'<v:f eqn="{eqn}"/>' for eqn in _PLAIN_TEXT_FORMULAS)
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom"'
+    ' o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight"'
+    ' xrange="6629,14971"/></v:handles><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    "</v:shapetype>"
+)
+
+
+@dataclass(frozen=True)
+class WatermarkLook:
+    """A watermark's WordArt: its font, its fill and its box before rotation, in points."""
+
+    font: str
+    colour: str
+    width_pt: float
+    height_pt: float
+    rotation: int
+    """Degrees clockwise, as VML counts: 315 rises at 45°."""
+
+
+def watermark_run(text: str, look: WatermarkLook, number: int) -> Element:
+    """A run holding Word's watermark: WordArt ``text`` centred on the page behind the text,
+    named ``PowerPlusWaterMarkObject…`` so that Word (Design → Watermark) and LibreOffice
+    know it for one. ``number`` tells apart the watermarks of a document's header parts."""
+    style = ";".join((
+        "position:absolute", "margin-left:0", "margin-top:0",
+        f"width:{look.width_pt:.1f}pt", f"height:{look.height_pt:.1f}pt",
+        f"rotation:{look.rotation}",
+        # Behind the text, centred on the page as the PDF's is.
+        "z-index:-251654144", "mso-wrap-edited:f",
+        "mso-position-horizontal:center", "mso-position-horizontal-relative:page",
+        "mso-position-vertical:center", "mso-position-vertical-relative:page",
+    ))  # fmt: skip
+    font = re.sub(r'[";]', "", clean_text(look.font))
+    text_style = f'font-family:"{font}";font-size:1pt;font-weight:bold'
+    digits = hex_colour(look.colour)
+    colour = "silver" if digits == "auto" else f"#{digits}"
+    xml = (
+        f"<w:r {nsdecls('w')} {_VML_NAMESPACES}><w:rPr><w:noProof/></w:rPr><w:pict>"
+        f"{_PLAIN_TEXT_SHAPE_TYPE}"
+        f'<v:shape id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{2048 + number}"'
+        f' type="#_x0000_t136" style={quoteattr(style)} o:allowincell="f"'
+        f' fillcolor={quoteattr(colour)} stroked="f">'
+        f"<v:textpath style={quoteattr(text_style)}"
+        f" string={quoteattr(' '.join(clean_text(text).split()))}/>"
+        '<w10:wrap anchorx="page" anchory="page"/></v:shape></w:pict></w:r>'
+    )
+    return parse_xml(xml)
 
 
 def replace_children(parent: Element, children: Iterable[Element]) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle as RLStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -49,10 +50,20 @@ from memo_gen.document import (
 from memo_gen.errors import TemplateError
 from memo_gen.theme import MM, Theme
 
-__all__ = ["missing_glyphs", "render_pdf"]
+__all__ = [
+    "missing_glyphs",
+    "render_pdf",
+    "watermark_angle",
+    "watermark_cap_height",
+    "watermark_size",
+]
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # ReportLab's own invariant date
+# The watermark spans this share of the page's diagonal, clear of the banners and the footer
+# in the corners; its size is at most this share of the page's width (a short word).
+_WATERMARK_LENGTH = 0.6
+_WATERMARK_MAX_SIZE = 0.3
 
 # rl_config values that change layout or bytes. ReportLab also takes them from
 # ~/.reportlab_settings, reportlab_settings.py and RL_* variables, so the build pins them.
@@ -135,8 +146,11 @@ def render_pdf(document: Document, theme: Theme) -> bytes:
         bottomPadding=0,
         id="text",
     )
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     furniture = _Furniture(document.furniture, theme, chain)
+    # onPage runs when a page begins, before its flowables are drawn: the watermark goes
+    # first in the page's content and so lies behind the text.
+    page = PageTemplate(id="page", frames=[frame], onPage=furniture.watermark)
+    template.addPageTemplates([page])
     maker = functools.partial(_PagedCanvas, furniture=furniture, created=meta.created)
     with _pinned_rl_config():
         try:
@@ -443,12 +457,38 @@ def _pad(cells: Sequence[tuple[Run, ...]], columns: int) -> list[tuple[Run, ...]
 
 
 class _Furniture:
-    """Draws the banners, the footer and ``Page X of Y`` on a finished page."""
+    """Draws the watermark on a new page; the banners, the footer and ``Page X of Y`` on a
+    finished one."""
 
     def __init__(self, furniture: Furniture, theme: Theme, chain: FontChain) -> None:
         self.f, self.theme, self.chain = furniture, theme, chain
         self.banner_colour = parse_colour(theme.banner_colour, "banner colour")
         self.footer_colour = parse_colour(theme.footer_colour, "footer colour")
+        self.watermark_colour = parse_colour(theme.watermark_colour, "watermark colour")
+
+    def watermark(self, canvas: Canvas, doc: Any = None) -> None:
+        """The watermark, large, bold and light, centred along the page's rising diagonal.
+
+        Opaque grey rather than transparency, which PDF/A-1 forbids; the text drawn over it
+        stays black. It is text in the embedded fonts, wrapped in a span with its
+        ActualText: pdftotext and the like do not join letters set on a slant into a word,
+        and read the ActualText instead.
+        """
+        text = _line(self.f.watermark or "")
+        size = watermark_size(text, self.theme, self.chain)
+        if size <= 0:
+            return
+        width, height = self.theme.page_width_pt, self.theme.page_height_pt
+        canvas.saveState()
+        canvas.setFillColor(self.watermark_colour)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(watermark_angle(self.theme))
+        # The baseline half a cap height below the centre centres the capitals on it.
+        baseline = -watermark_cap_height(self.chain) / 2 * size
+        canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(text)}>> BDC")
+        self.chain.draw(canvas, text, 0.0, baseline, size, True, "centre", 0.0)
+        canvas.addLiteral("EMC")
+        canvas.restoreState()
 
     def paint(self, canvas: Canvas, page: int, pages: int) -> None:
         theme, f, chain = self.theme, self.f, self.chain
@@ -487,8 +527,35 @@ class _Furniture:
         canvas.restoreState()
 
 
+def watermark_angle(theme: Theme) -> float:
+    """The watermark's slant in degrees, anticlockwise: that of the page's diagonal."""
+    return math.degrees(math.atan2(theme.page_height_pt, theme.page_width_pt))
+
+
+def watermark_size(text: str, theme: Theme, chain: FontChain) -> float:
+    """The watermark's font size (bold): long enough to read as a mark across the page, short
+    enough to leave the banners and the footer in the corners alone; 0 for no text. The DOCX
+    sizes its WordArt by it too."""
+    em = chain.width(text, 1.0, True)
+    if em <= 0:
+        return 0.0
+    diagonal = math.hypot(theme.page_width_pt, theme.page_height_pt)
+    return min(_WATERMARK_LENGTH * diagonal / em, _WATERMARK_MAX_SIZE * theme.page_width_pt)
+
+
+def watermark_cap_height(chain: FontChain) -> float:
+    """The height of a capital in the watermark's face, in ems."""
+    face = pdfmetrics.getFont(face_name(chain.primary, True)).face
+    return float(face.capHeight) / 1000
+
+
 def _line(text: str) -> str:
     return clean(text).replace("\n", " ").strip()
+
+
+def _pdf_text_string(text: str) -> str:
+    """A PDF text string in hex, UTF-16BE with its byte order mark: any letter, no escapes."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 class _PagedCanvas(Canvas):  # type: ignore[misc]
