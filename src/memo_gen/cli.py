@@ -379,6 +379,29 @@ def build(records: tuple[str, ...], doc: str, output_dir: Path, template_dir: Pa
             jobs, quiet)  # fmt: skip
 
 
+@cli.command()
+@click.argument(
+    "folder",
+    required=False,
+    default=Path("out"),
+    metavar="[DIR]",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+def verify(folder: Path) -> None:
+    """Check the files in DIR (default: out) against its manifest.json.
+
+    Prints OK and the name of each file that matches. Exits 8, naming each file that is
+    missing, differs from the manifest or is not in it; 3 if the manifest is missing or
+    broken.
+    """
+    from memo_gen.manifest import verify_folder
+
+    result = verify_folder(folder)
+    for name in result.passed:
+        click.echo(f"OK  {name}")
+    result.raise_for_problems()
+
+
 def _terminated(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
