@@ -496,7 +496,7 @@ def start_up_split(by_name: dict[str, Measure]) -> str:
     names = ("memo-gen build", "library floor", "direct.py (baseline)", "import floor")
     if not all(name in by_name for name in names):
         return ""
-    build, libraries, direct, imports = (by_name[name].median for name in names)
+    build, libraries, direct, imports = (by_name[name].median * 1000 for name in names)
     return (
         f"start-up split (medians): memo-gen build {build:.0f} ms = {libraries:.0f} ms loading "
         f"its libraries + {build - libraries:.0f} ms of its own; direct.py {direct:.0f} ms = "
