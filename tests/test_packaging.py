@@ -1,4 +1,5 @@
-"""The wheel carries the files memo-gen needs at run time: templates, sample data, schema."""
+"""The wheel carries the files memo-gen needs at run time: templates, sample data, schema,
+the ICC profile of PDF/A."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ SHIPPED = {
     "memo_gen/data/astana-2025-03-13.yaml": "data/astana-2025-03-13.yaml",
     "memo_gen/data/short-readout.yaml": "data/short-readout.yaml",
     "memo_gen/data/visit-record.schema.json": "data/visit-record.schema.json",
+    "memo_gen/icc/sRGB.icc": "src/memo_gen/icc/sRGB.icc",
 }
 
 
