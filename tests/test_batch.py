@@ -3,6 +3,7 @@ does not stop the others, the summary and the exit code, the progress bar."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -44,14 +45,23 @@ def written(out: Path, stem: str) -> list[Path]:
     return [out / f"{stem}-{name}" for name in FILES]
 
 
+def listed(out: Path) -> list[str]:
+    """The names the folder's manifest lists."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [entry["name"] for entry in manifest["files"]]
+
+
 def test_one_failing_record_does_not_stop_the_others(runner: CliRunner, tmp_path: Path) -> None:
     first, bad, last = records(tmp_path / "in", ["a.yaml", "b.yaml", "c.yaml"], ("b.yaml",))
     out = tmp_path / "out"
     result = invoke(runner, "build", str(first), str(bad), str(last), "-j", "1", "-o", str(out))
     assert result.exit_code == 4
     # Every path, in the order of the records, and nothing of the broken one.
-    assert result.stdout.splitlines() == [str(p) for p in written(out, "a") + written(out, "c")]
-    assert all(p.stat().st_size > 0 for p in written(out, "a") + written(out, "c"))
+    good = written(out, "a") + written(out, "c")
+    # The manifest last: it lists the files of the records that rendered, and only those.
+    assert result.stdout.splitlines() == [str(p) for p in good] + [str(out / "manifest.json")]
+    assert listed(out) == sorted(p.name for p in good)
+    assert all(p.stat().st_size > 0 for p in good)
     assert not any(p.exists() for p in written(out, "b"))
     lines = result.stderr.splitlines()
     assert lines[0] == f"Error: {bad}: not a valid visit record (1 problem)"
@@ -72,8 +82,9 @@ def test_worker_processes_write_every_record(runner: CliRunner, tmp_path: Path) 
     )
     assert done.returncode == 4, done.stderr
     good = [p for stem in ("r0", "r2", "r4") for p in written(out, stem)]
-    assert done.stdout.splitlines() == [str(p) for p in good]
-    assert sorted(out.iterdir()) == sorted(good)
+    assert done.stdout.splitlines() == [str(p) for p in good] + [str(out / "manifest.json")]
+    assert sorted(out.iterdir()) == sorted([*good, out / "manifest.json"])
+    assert listed(out) == sorted(p.name for p in good)
     assert done.stderr.count("not a valid visit record") == 2
     assert done.stderr.splitlines()[-1] == "Error: 2 of 5 records failed"
     # No progress bar when stderr is not a terminal.
@@ -94,7 +105,8 @@ def test_a_folder_stands_for_its_records_in_order(runner: CliRunner, tmp_path: P
     result = invoke(runner, "build", str(folder), "-j", "2", "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        str(p) for stem in ("a", "b", "c") for p in written(out, stem)
+        *(str(p) for stem in ("a", "b", "c") for p in written(out, stem)),
+        str(out / "manifest.json"),
     ]
     assert result.stderr == ""
 
@@ -123,7 +135,8 @@ def test_quiet_still_prints_the_paths(runner: CliRunner, tmp_path: Path) -> None
     out = tmp_path / "out"
     result = invoke(runner, "build", *map(str, paths), "--quiet", "-o", str(out))
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [str(p) for s in ("a", "b") for p in written(out, s)]
+    paths = [str(p) for s in ("a", "b") for p in written(out, s)]
+    assert result.stdout.splitlines() == [*paths, str(out / "manifest.json")]
     assert result.stderr == ""
 
 
@@ -168,7 +181,7 @@ def test_progress_bar_on_a_terminal_only_without_quiet(tmp_path: Path, quiet: bo
             terminal += chunk
     os.close(leader)
     assert process.returncode == 0
-    assert len(stdout.splitlines()) == 8
+    assert len(stdout.splitlines()) == 9  # 8 files and the manifest
     assert (b"Rendering" in terminal) is not quiet
 
 

@@ -293,6 +293,7 @@ def test_the_same_record_gives_the_same_russian_files(
         [sys.executable, "-m", "memo_gen", "build", "--lang", "ru", "-o", str(tmp_path)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    for path in map(Path, result.stdout.split()):
+    *paths, _ = map(Path, result.stdout.split())  # the manifest names another record file
+    for path in paths:
         original = built["ru"][path.name.replace("astana-2025-03-13-", "sample-")]
         assert path.read_bytes() == original.read_bytes(), path.name

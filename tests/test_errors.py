@@ -17,7 +17,9 @@ from memo_gen.errors import (
     InvalidRecordError,
     MemoGenError,
     OutputError,
+    SigningError,
     TemplateError,
+    VerificationError,
 )
 
 
@@ -67,7 +69,24 @@ CASES: dict[type[MemoGenError], tuple[int, Case]] = {
         lambda d: f"Error: cannot write to {d / 'a-file' / 'out'}: Not a directory; choose "
         "another folder with -o or fix its permissions",
     )),
+    SigningError: (7, Case(
+        lambda d: ["pdf", "--sign", str(d / "missing.p12"), "-o", str(d / "out")],
+        lambda d: f"Error: {d / 'missing.p12'}: no such key file; give the path of a PKCS#12 "
+        "(.p12/.pfx) file",
+    )),
+    VerificationError: (8, Case(
+        lambda d: ["verify", _manifest_of_a_missing_file(d)],
+        lambda d: f"Error: 1 file does not match {d / 'manifest.json'}",
+    )),
 }  # fmt: skip
+
+
+def _manifest_of_a_missing_file(folder: Path) -> str:
+    from memo_gen.manifest import entry_for, manifest_bytes
+
+    entry = entry_for("a-memo.pdf", b"%PDF", "pdf", "memo", 1, "a.yaml", "0" * 64)
+    (folder / "manifest.json").write_bytes(manifest_bytes([entry]))
+    return str(folder)
 
 
 def _subclasses(cls: type[MemoGenError]) -> set[type[MemoGenError]]:
@@ -85,7 +104,7 @@ def test_each_error_class_exit_code_and_message(error: type[MemoGenError], tmp_p
     code, case = CASES[error]
     result = subprocess.run(
         [sys.executable, "-m", "memo_gen", *case.args(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     first, *rest = result.stderr.splitlines()
     assert (result.returncode, first) == (code, case.first_line(tmp_path))

@@ -101,8 +101,8 @@ def test_hostile_input(case: Case, tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr
         assert not out.exists() or list(out.iterdir()) == []
         return
-    written = sorted(Path(line) for line in result.stdout.split())
-    assert len(written) == 4
+    *written, manifest = [Path(line) for line in result.stdout.splitlines()]
+    assert (len(written), manifest.name) == (4, "manifest.json")
     memo = {path.suffix: path for path in written if "-memo." in path.name}
     texts = {"docx": squeeze(docx_text(memo[".docx"])), "pdf": squeeze(pdf_text(memo[".pdf"]))}
     for fmt, text in texts.items():

@@ -234,6 +234,7 @@ def test_two_processes_a_second_apart_give_the_same_bytes(tmp_path: Path) -> Non
         builds.append(listing(out))
         time.sleep(1.1)  # a different second on the clock; the bytes must not notice
     assert sorted(builds[0]) == [
+        "manifest.json",
         "short-factsheet.docx", "short-factsheet.pdf", "short-memo.docx", "short-memo.pdf",
     ]  # fmt: skip
     assert builds[0] == builds[1]
@@ -281,12 +282,13 @@ def test_output_files_stay_in_the_output_folder(tmp_path: Path) -> None:
         [*MEMO_GEN, "docx", "--doc", "memo", str(record), "-o", str(out)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    [written] = [Path(line) for line in result.stdout.splitlines()]
-    assert written.resolve().parent == out.resolve()
+    [written, manifest] = [Path(line) for line in result.stdout.splitlines()]
+    assert written.resolve().parent == manifest.resolve().parent == out.resolve()
     assert written.name == "evil_name-memo.docx"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
         "..\u202eevil name.yaml",
         "evil_name-memo.docx",
+        "manifest.json",
     ]
 
 
@@ -319,4 +321,4 @@ def test_no_network_access_while_building(tmp_path: Path) -> None:
         [sys.executable, "-c", textwrap.dedent(guard)], capture_output=True, text=True, check=False
     )
     assert (result.returncode, result.stderr) == (0, "")
-    assert len(result.stdout.split()) == 4
+    assert len(result.stdout.split()) == 5  # 4 files and the manifest

@@ -24,13 +24,15 @@ from typing import TYPE_CHECKING
 
 from memo_gen.errors import EXIT_INTERNAL, InputError, Interrupted, MemoGenError, Problem
 from memo_gen.limits import DEFAULT_LIMITS, Limits
-from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load_record
+from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load
 
 if TYPE_CHECKING:
     import concurrent.futures
 
     from memo_gen.compose import DocumentKind
+    from memo_gen.manifest import Entry
     from memo_gen.render import Format, Renderer
+    from memo_gen.signing import Signer, SigningKey
     from memo_gen.theme import PageSize
 
 
@@ -47,6 +49,10 @@ class BuildSettings:
     limits: Limits = DEFAULT_LIMITS
     lang: str | None = None
     """The template set's language (``--lang``); ``None``: each record's own."""
+    draft: bool = False
+    pdfa: bool = False
+    signing_key: SigningKey | None = None
+    """Sign every PDF with this key (each process loads it once)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class Outcome:
     problems: tuple[Problem, ...] = field(default=())
     exit_code: int = 0
     warnings: tuple[str, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    """The manifest entries of the files written, in the order of ``paths``."""
 
     @property
     def failed(self) -> bool:
@@ -100,18 +108,30 @@ def default_jobs() -> int:
 
 # --- one record ---------------------------------------------------------------------------
 
-_RENDERERS: dict[tuple[Path | None, str | None], Renderer] = {}
+_RENDERERS: dict[tuple[Path | None, str | None, bool, bool], Renderer] = {}
+_SIGNERS: dict[SigningKey, Signer] = {}
 _busy = False
 
 
 def _renderer(settings: BuildSettings) -> Renderer:
-    """This process's renderer for the settings' templates and page size."""
+    """This process's renderer for the settings' templates, page size, draft and PDF/A."""
     from memo_gen.render import Renderer
 
-    key = (settings.template_dir, settings.page_size)
+    key = (settings.template_dir, settings.page_size, settings.draft, settings.pdfa)
     if key not in _RENDERERS:
-        _RENDERERS[key] = Renderer.create(settings.template_dir, settings.page_size)
+        _RENDERERS[key] = Renderer.create(*key)
     return _RENDERERS[key]
+
+
+def signer(key: SigningKey | None) -> Signer | None:
+    """This process's signer for a key: read and checked once (:func:`load_signer`)."""
+    if key is None:
+        return None
+    if key not in _SIGNERS:
+        from memo_gen.signing import load_signer
+
+        _SIGNERS[key] = load_signer(key)
+    return _SIGNERS[key]
 
 
 def render_source(source: str | None, settings: BuildSettings) -> Outcome:
@@ -120,9 +140,9 @@ def render_source(source: str | None, settings: BuildSettings) -> Outcome:
     from memo_gen.resources import sample_record_path
 
     renderer = _renderer(settings)
-    record = load_record(source, max_bytes=settings.max_bytes, limits=settings.limits)
+    loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
     stem = output_stem(source, "record") if source else sample_record_path().stem
-    choice = renderer.composer.choose(record, settings.lang)
+    choice = renderer.composer.choose(loaded.record, settings.lang)
     warnings = []
     if choice.fell_back_from:
         name = display_name(source) if source else "sample record"
@@ -131,8 +151,11 @@ def render_source(source: str | None, settings: BuildSettings) -> Outcome:
             f"{choice.language} (choose with --lang)"
         )
     out, kinds, formats = settings.output_dir, settings.kinds, settings.formats
-    paths = renderer.write(record, stem, out, kinds, formats, choice.language)
-    return Outcome(source, tuple(paths), warnings=tuple(warnings))
+    key = settings.signing_key
+    written = renderer.write(loaded, stem, out, kinds, formats, choice.language, signer(key))
+    paths = tuple(file.path for file in written)
+    entries = tuple(file.entry for file in written)
+    return Outcome(source, paths, warnings=tuple(warnings), entries=entries)
 
 
 def render_one(source: str | None, settings: BuildSettings) -> Outcome:
@@ -151,6 +174,25 @@ def render_one(source: str | None, settings: BuildSettings) -> Outcome:
         return Outcome(source, (), _named(source, message), (), EXIT_INTERNAL)
     finally:
         _busy = False
+
+
+def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, list[str]]:
+    """Merge the files the outcomes wrote into ``folder``'s ``manifest.json`` and write it;
+    returns its path and any warnings."""
+    from memo_gen.manifest import MANIFEST_NAME, manifest_bytes, previous_manifest
+    from memo_gen.output import write_atomic
+
+    path = folder / MANIFEST_NAME
+    warnings: list[str] = []
+
+    def broken(error: InputError) -> None:
+        warnings.append(f"{error.message}; it was replaced by a new manifest of this run's files")
+
+    # In the order the records were given: of two records named alike, the last one's files
+    # are on disk, so its entries must win too.
+    entries = [entry for outcome in outcomes for entry in outcome.entries]
+    write_atomic(path, manifest_bytes(entries, previous_manifest(folder), on_broken=broken))
+    return path, warnings
 
 
 def _named(source: str | None, message: str) -> str:
@@ -225,6 +267,7 @@ def _preload(settings: BuildSettings) -> None:
     import memo_gen.validate
 
     _renderer(settings)
+    signer(settings.signing_key)
     if "docx" in settings.formats:
         import memo_gen.backends.docx
     if "pdf" in settings.formats:

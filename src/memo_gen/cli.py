@@ -7,6 +7,7 @@ Exit codes are documented in :mod:`memo_gen.errors`; each error is one line
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import sys
 import threading
@@ -21,13 +22,14 @@ from memo_gen import __version__
 from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, Interrupted, MemoGenError
 from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
+from memo_gen.signing import PASSPHRASE_VARIABLE
 
 if TYPE_CHECKING:
     from memo_gen.batch import Outcome
     from memo_gen.compose import DocumentKind
     from memo_gen.model import VisitRecord
     from memo_gen.render import Format
-    from memo_gen.theme import PageSize
+    from memo_gen.signing import SigningKey
 
 RECORD_HELP = "A visit record (.yaml, .yml or .json), or - for standard input."
 
@@ -239,7 +241,7 @@ def render_options(function: Any) -> Any:
             type=click.Path(file_okay=False, path_type=Path),
             default=Path("out"),
             show_default=True,
-            help="Folder for the files (created if missing).",
+            help="Folder for the files and their manifest.json (created if missing).",
         ),
         click.option(
             "--template-dir",
@@ -253,6 +255,11 @@ def render_options(function: Any) -> Any:
             default=None,
             help="Paper size [default: the theme's, A4].",
         ),
+        click.option(
+            "--draft",
+            is_flag=True,
+            help="Mark every page with a diagonal DRAFT watermark (in the documents' language).",
+        ),
         lang_option,
         max_input_option,
         limit_options,
@@ -262,50 +269,105 @@ def render_options(function: Any) -> Any:
     return function
 
 
-def _render(
-    sources: Sequence[str | None],
-    formats: Sequence[Format],
-    doc: str,
-    output_dir: Path,
-    template_dir: Path | None,
-    page_size: PageSize | None,
-    max_bytes: int,
-    jobs: int | None = None,
-    quiet: bool = False,
-) -> None:
+def pdf_options(function: Any) -> Any:
+    """The options of the PDF's finishing: PDF/A and the signature (``pdf`` and ``build``)."""
+    options = [
+        click.option(
+            "--pdfa",
+            is_flag=True,
+            help="Write PDF/A-2b: fonts embedded, sRGB output intent, XMP metadata.",
+        ),
+        click.option(
+            "--sign",
+            "sign",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            metavar="KEY.p12",
+            help="Sign every PDF (PAdES B-B) with the key and certificate in this PKCS#12 "
+            f"file; its passphrase comes from {PASSPHRASE_VARIABLE} or a prompt.",
+        ),
+        click.option("--sign-reason", metavar="TEXT", help="The reason the signature states."),
+        click.option("--sign-location", metavar="TEXT", help="The place the signature states."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _signing_key(path: Path | None, reason: str | None, location: str | None) -> SigningKey | None:
+    """The key ``--sign`` names, with its passphrase from the environment or a prompt,
+    checked before anything is rendered (so a bad key writes no file)."""
+    from memo_gen.signing import SigningKey, load_signer
+
+    if path is None:
+        if reason is not None or location is not None:
+            raise click.UsageError("--sign-reason and --sign-location need --sign KEY.p12")
+        return None
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE)
+    if passphrase is None and sys.stdin.isatty():
+        passphrase = click.prompt(
+            f"Passphrase of {path}", default="", hide_input=True, show_default=False
+        )
+    key = SigningKey(path, passphrase.encode("utf-8") if passphrase else None, reason, location)
+    load_signer(key)
+    return key
+
+
+def _render(sources: Sequence[str | None], formats: Sequence[Format], options: Any) -> None:
     """Render records; one in this process, with its error raised as it is (so is every
-    record with --debug); several one by one or in ``jobs`` worker processes, each failure
-    reported and the others rendered, then a summary and the first failure's exit code."""
-    from memo_gen.batch import BuildSettings, default_jobs, render_many, render_source
+    record with --debug); several one by one or in ``--jobs`` worker processes, each
+    failure reported and the others rendered, then a summary and the first failure's exit
+    code. Then the files written go into the folder's manifest."""
+    from memo_gen.batch import (
+        BuildSettings,
+        default_jobs,
+        render_many,
+        render_source,
+        write_manifest,
+    )
     from memo_gen.compose import DOCUMENT_KINDS
 
     ctx = click.get_current_context()
+    doc = options["doc"]
     kinds = DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),)
     settings = BuildSettings(
         kinds=tuple(kinds),
         formats=tuple(formats),
-        output_dir=output_dir,
-        template_dir=template_dir,
-        page_size=page_size,
-        max_bytes=max_bytes,
+        output_dir=options["output_dir"],
+        template_dir=options["template_dir"],
+        page_size=options["page_size"],
+        max_bytes=options["max_bytes"],
         limits=current_limits(),
         lang=ctx.meta.get(_LANG_KEY),
+        draft=options["draft"],
+        pdfa=options.get("pdfa", False),
+        signing_key=_signing_key(
+            options.get("sign"), options.get("sign_reason"), options.get("sign_location")
+        ),
     )
-    if len(sources) == 1 or ctx.find_root().params.get("debug"):
-        for source in sources:
-            _show(render_source(source, settings))
-        return
-    workers = jobs or default_jobs()
-    stderr = sys.stderr
-    if quiet or not stderr.isatty():
-        outcomes = [_show(outcome) for outcome in render_many(sources, settings, workers)]
-    else:
-        # Paths and errors wait for the bar to finish, so that they do not break its line.
-        with click.progressbar(length=len(sources), label="Rendering", file=stderr) as bar:
-            done = render_many(sources, settings, workers, lambda _: bar.update(1))
-            outcomes = list(done)
-        for outcome in outcomes:
-            _show(outcome)
+    outcomes: list[Outcome] = []
+    try:
+        if len(sources) == 1 or ctx.find_root().params.get("debug"):
+            for source in sources:
+                outcomes.append(_show(render_source(source, settings)))
+            return
+        workers = options.get("jobs") or default_jobs()
+        stderr = sys.stderr
+        if options.get("quiet") or not stderr.isatty():
+            outcomes = [_show(outcome) for outcome in render_many(sources, settings, workers)]
+        else:
+            # Paths and errors wait for the bar to finish, so that they do not break its line.
+            with click.progressbar(length=len(sources), label="Rendering", file=stderr) as bar:
+                outcomes = list(render_many(sources, settings, workers, lambda _: bar.update(1)))
+            for outcome in outcomes:
+                _show(outcome)
+    finally:
+        # Also after a failure or an interruption: the files already written are listed.
+        if any(outcome.entries for outcome in outcomes):
+            path, warnings = write_manifest(settings.output_dir, outcomes)
+            for warning in warnings:
+                click.echo(f"Warning: {warning}", err=True)
+            click.echo(str(path))
     failed = [outcome for outcome in outcomes if outcome.failed]
     if failed:
         click.echo(f"Error: {len(failed)} of {len(outcomes)} records failed", err=True)
@@ -326,32 +388,34 @@ def _show(outcome: Outcome) -> Outcome:
 @cli.command()
 @click.argument("record", required=False, metavar="[RECORD]")
 @render_options
-def docx(record: str | None, doc: str, output_dir: Path, template_dir: Path | None,
-         page_size: PageSize | None, max_bytes: int) -> None:  # fmt: skip
+def docx(record: str | None, **options: Any) -> None:
     """Render a record's memorandum and fact sheet as DOCX.
 
     With no RECORD, renders the embedded sample record. Files are named
-    <record>-memo.docx and <record>-factsheet.docx; each path is printed.
+    <record>-memo.docx and <record>-factsheet.docx; each path is printed, then that of the
+    folder's manifest.json, which lists every file with its SHA-256.
     """
-    _render([record], ["docx"], doc, output_dir, template_dir, page_size, max_bytes)
+    _render([record], ["docx"], options)
 
 
 @cli.command()
 @click.argument("record", required=False, metavar="[RECORD]")
 @render_options
-def pdf(record: str | None, doc: str, output_dir: Path, template_dir: Path | None,
-        page_size: PageSize | None, max_bytes: int) -> None:  # fmt: skip
+@pdf_options
+def pdf(record: str | None, **options: Any) -> None:
     """Render a record's memorandum and fact sheet as PDF.
 
     With no RECORD, renders the embedded sample record. Files are named
-    <record>-memo.pdf and <record>-factsheet.pdf; each path is printed.
+    <record>-memo.pdf and <record>-factsheet.pdf; each path is printed, then that of the
+    folder's manifest.json, which lists every file with its SHA-256.
     """
-    _render([record], ["pdf"], doc, output_dir, template_dir, page_size, max_bytes)
+    _render([record], ["pdf"], options)
 
 
 @cli.command()
 @click.argument("records", nargs=-1, metavar="[RECORD_OR_DIR]...")
 @render_options
+@pdf_options
 @click.option(
     "-j",
     "--jobs",
@@ -361,22 +425,19 @@ def pdf(record: str | None, doc: str, output_dir: Path, template_dir: Path | Non
     help="Render several records in N worker processes [default: the number of CPUs].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(records: tuple[str, ...], doc: str, output_dir: Path, template_dir: Path | None,
-          page_size: PageSize | None, max_bytes: int, jobs: int | None,
-          quiet: bool) -> None:  # fmt: skip
+def build(records: tuple[str, ...], **options: Any) -> None:
     """Render records' documents in both formats (DOCX and PDF).
 
     With no RECORD, renders the embedded sample record. A folder stands for every .yaml,
     .yml and .json file in it. Several records are rendered side by side in worker
     processes, with a progress bar on a terminal; a record that fails does not stop the
     others: each failure is reported, then how many failed, and the exit code is the first
-    failure's.
+    failure's. The folder's manifest.json lists every file written.
     """
     from memo_gen.batch import record_sources
 
     sources: list[str | None] = [*record_sources(records)] or [None]
-    _render(sources, ["docx", "pdf"], doc, output_dir, template_dir, page_size, max_bytes,
-            jobs, quiet)  # fmt: skip
+    _render(sources, ["docx", "pdf"], options)
 
 
 @cli.command()

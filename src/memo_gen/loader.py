@@ -98,7 +98,7 @@ class LoadedRecord:
 
     record: VisitRecord
     name: str
-    """The file's name without its folder (``<stdin>`` for standard input)."""
+    """The file's name without its folder (``-`` for standard input)."""
     sha256: str
     """SHA-256 of the bytes the record was read from, in hex."""
 
@@ -124,7 +124,7 @@ def load(
         record = parse_record(text, format_of(source, text), limits)
     except MemoGenError as exc:
         raise type(exc)(f"{display_name(source)}: {exc.message}", exc.problems) from exc
-    name = display_name(source) if str(source) == STDIN else Path(source).name
+    name = STDIN if str(source) == STDIN else Path(source).name
     return LoadedRecord(record, name, hashlib.sha256(data).hexdigest())
 
 

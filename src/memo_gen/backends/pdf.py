@@ -111,6 +111,11 @@ _FIXED_STYLE: dict[str, Any] = {
 
 def render_pdf(document: Document, theme: Theme) -> bytes:
     """The document as PDF bytes; the same Document and Theme always give the same bytes."""
+    return render_pdf_counted(document, theme)[0]
+
+
+def render_pdf_counted(document: Document, theme: Theme) -> tuple[bytes, int]:
+    """The document as PDF bytes, and how many pages it has."""
     chain = FontChain.of(theme)
     story = _Story(theme, chain).blocks(document.blocks)
     meta, out = document.metadata, io.BytesIO()
@@ -160,7 +165,7 @@ def render_pdf(document: Document, theme: Theme) -> bytes:
             raise TemplateError(
                 f"the PDF cannot be laid out: a block is too large for a page ({detail})"
             ) from exc
-    return out.getvalue()
+    return out.getvalue(), template.page
 
 
 @contextlib.contextmanager
