@@ -236,6 +236,14 @@ def test_libreoffice_opens_both_docx_and_the_fact_sheet_is_one_page(
         assert squeeze(name) in text
 
 
+def test_a_table_that_fits_on_a_page_is_not_split(libreoffice_pdfs: dict[str, Path]) -> None:
+    # As in the PDF: the table starts on the page of its heading and its header row is not
+    # repeated on a second page.
+    pages = [squeeze(page.extract_text()) for page in PdfReader(libreoffice_pdfs["memo"]).pages]
+    header = squeeze("Figure Value Unit Period Kind Source")
+    assert [squeeze("Key figures") in text for text in pages if header in text] == [True]
+
+
 def test_same_record_same_bytes(sample_files: dict[str, Path], tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "memo_gen", "build", "-o", str(tmp_path)],

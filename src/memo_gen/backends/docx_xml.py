@@ -406,6 +406,17 @@ def column_widths(relative: Sequence[float], columns: int, total: int) -> tuple[
     return tuple(b - a for a, b in itertools.pairwise(edges))
 
 
+def _keep_with_next(para: Element) -> None:
+    """Keep a paragraph on the page of the next one (``w:keepNext``, after any style)."""
+    props = para.find(qn("w:pPr"))
+    if props is None:
+        props = el("w:pPr")
+        para.insert(0, props)
+    if props.find(qn("w:keepNext")) is None:
+        style = props.find(qn("w:pStyle"))
+        props.insert(0 if style is None else 1, el("w:keepNext"))
+
+
 def table(look: TableLook, rows: Iterable[tuple[bool, Sequence[Element]]]) -> Element:
     """A fixed-layout table; ``rows`` yields (is header row, one ``w:p`` per column)."""
     tbl = el("w:tbl")
@@ -429,7 +440,11 @@ def table(look: TableLook, rows: Iterable[tuple[bool, Sequence[Element]]]) -> El
     # Cell properties are the same down a column: build them once and copy.
     plain = [_cell_props(width, None) for width in look.columns]
     filled = [_cell_props(width, look.header_fill) for width in look.columns]
-    for is_header, cells in rows:
+    rows = list(rows)
+    for number, (is_header, cells) in enumerate(rows, start=1):
+        if number < len(rows):
+            for para in cells:
+                _keep_with_next(para)
         row = sub(tbl, "w:tr")
         if is_header:
             # tblHeader repeats the row at the top of every page; a header never splits.
