@@ -543,3 +543,25 @@ def test_same_bytes_in_another_process_with_hostile_settings(
         [sys.executable, "-c", script, tests_dir], env=env, capture_output=True, check=True
     )
     assert result.stdout == full_pdf
+
+
+def test_the_c_accelerators_do_not_change_a_byte() -> None:
+    # rl_accel is a dependency for speed only: with or without it, the same PDF.
+    script = """
+import hashlib, sys
+if sys.argv[1] == "without":
+    sys.modules["_rl_accel"] = None  # as if it were not installed
+from reportlab.lib import rl_accel
+from memo_gen.loader import load_record
+from memo_gen.render import Renderer
+files = Renderer.create().render(load_record(), ("memo", "factsheet"), ("pdf",), "ru")
+print(rl_accel.fp_str.__module__, *(hashlib.sha256(d).hexdigest() for d in files.values()))
+"""
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, which], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for which in ("with", "without")
+    ]
+    assert [run[0] for run in runs] == ["_rl_accel", "reportlab.lib.rl_accel"]
+    assert runs[0][1:] == runs[1][1:]
