@@ -206,3 +206,59 @@ def test_sigterm_stops_the_workers_and_leaves_no_partial_record(tmp_path: Path) 
         present = [p.exists() for p in written(out, path.stem)]
         assert all(present) or not any(present), path
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    # The manifest lists the records that finished; at most one that finished as the signal
+    # arrived is on disk unlisted (verify then names it).
+    on_disk = sorted(p.name for p in out.iterdir() if p.suffix in (".pdf", ".docx"))
+    assert set(listed(out)) <= set(on_disk)
+    assert len(on_disk) - len(listed(out)) <= 2 * len(FILES)
+
+
+def test_records_that_would_write_the_same_files_are_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first = records(tmp_path / "a", ["visit.yaml"])[0]
+    second = records(tmp_path / "b", ["Visit.yml"])[0]
+    out = tmp_path / "out"
+    result = invoke(runner, "build", str(first), str(second), "-o", str(out))
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"Error: {first} and {second} would both write Visit-memo and Visit-factsheet; rename "
+        "one, or render them into different folders with -o\n"
+    )
+    assert not out.exists()
+
+
+def test_a_manifest_of_a_later_memo_gen_is_kept_and_nothing_written(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    later = '{"manifest": 2, "generator": "memo-gen 9", "files": [], "signatures": []}\n'
+    (out / "manifest.json").write_text(later, encoding="utf-8")
+    result = invoke(runner, "docx", str(SHORT), "-o", str(out))
+    assert result.exit_code == 6
+    assert "written by a later memo-gen (manifest version 2)" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["manifest.json"]
+    assert (out / "manifest.json").read_text(encoding="utf-8") == later
+
+
+def test_a_broken_manifest_is_replaced_with_a_warning(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{not json", encoding="utf-8")
+    result = invoke(runner, "docx", str(SHORT), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"Warning: {out / 'manifest.json'}: not valid JSON")
+    assert result.stderr.endswith("; replaced by a manifest of this run's files\n")
+    assert listed(out) == ["short-readout-factsheet.docx", "short-readout-memo.docx"]
+
+
+def test_a_draft_does_not_replace_the_final_files(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke(runner, "docx", str(SHORT), "-o", str(out)).exit_code == 0
+    final = {p.name: p.read_bytes() for p in out.glob("*.docx")}
+    result = invoke(runner, "docx", str(SHORT), "--draft", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert {p.name: p.read_bytes() for p in out.glob("*.docx") if p.name in final} == final
+    drafts = ["short-readout-factsheet-draft.docx", "short-readout-memo-draft.docx"]
+    assert listed(out) == sorted([*final, *drafts])

@@ -76,7 +76,8 @@ CASES: dict[type[MemoGenError], tuple[int, Case]] = {
     )),
     VerificationError: (8, Case(
         lambda d: ["verify", _manifest_of_a_missing_file(d)],
-        lambda d: f"Error: 1 file does not match {d / 'manifest.json'}",
+        lambda d: f"Error: 1 file does not match {d / 'manifest.json'}; do not send these "
+        "files: restore them from the originals or render them again",
     )),
 }  # fmt: skip
 

@@ -403,7 +403,8 @@ def invoke(runner: CliRunner, *args: str) -> Result:
 def test_verify_command_passes(runner: CliRunner, folder: Path) -> None:
     result = invoke(runner, "verify", str(folder))
     assert (result.exit_code, result.stderr) == (0, ""), result.stderr
-    assert result.stdout == "".join(f"OK  {name}\n" for name in NAMES)
+    summary = f"All 4 files listed match {folder / MANIFEST_NAME}\n"
+    assert result.stdout == "".join(f"OK  {name}\n" for name in NAMES) + summary
 
 
 def test_verify_command_defaults_to_out(
@@ -412,7 +413,8 @@ def test_verify_command_defaults_to_out(
     monkeypatch.chdir(folder.parent)
     result = invoke(runner, "verify")
     assert result.exit_code == 0, result.stderr
-    assert len(result.stdout.splitlines()) == len(NAMES)
+    *passed, summary = result.stdout.splitlines()
+    assert (len(passed), summary) == (len(NAMES), f"All 4 files listed match out/{MANIFEST_NAME}")
 
 
 def test_verify_command_fails_with_exit_8(runner: CliRunner, folder: Path) -> None:
@@ -420,7 +422,8 @@ def test_verify_command_fails_with_exit_8(runner: CliRunner, folder: Path) -> No
     result = invoke(runner, "verify", str(folder))
     assert result.exit_code == 8
     assert result.stderr == (
-        f"Error: 1 file does not match {folder / MANIFEST_NAME}\n  {MEMO_DOCX}: missing\n"
+        f"Error: 1 file does not match {folder / MANIFEST_NAME}; {VerificationError.advice}\n"
+        f"  {MEMO_DOCX}: missing\n"
     )
     assert f"OK  {MEMO_DOCX}" not in result.stdout
     assert f"OK  {MEMO_PDF}\n" in result.stdout

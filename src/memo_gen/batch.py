@@ -134,14 +134,36 @@ def signer(key: SigningKey | None) -> Signer | None:
     return _SIGNERS[key]
 
 
-def render_source(source: str | None, settings: BuildSettings) -> Outcome:
-    """Load, render and write one record (``None``: the sample record); raises its error."""
+def stem_for(source: str | None) -> str:
+    """The start of the names of a record's files (``None``: the sample record)."""
     from memo_gen.render import output_stem
     from memo_gen.resources import sample_record_path
 
+    return output_stem(source, "record") if source else sample_record_path().stem
+
+
+def refuse_clashing_names(sources: Sequence[str | None]) -> None:
+    """An :class:`InputError` when two records would write files of the same names (also
+    names that differ only in case, the same file on some file systems): the second
+    record's files would replace the first's."""
+    seen: dict[str, str | None] = {}
+    for source in sources:
+        stem = stem_for(source)
+        if stem.casefold() in seen:
+            pair = (seen[stem.casefold()], source)
+            names = " and ".join(display_name(s) if s else "the sample record" for s in pair)
+            raise InputError(
+                f"{names} would both write {stem}-memo and {stem}-factsheet; rename one, or "
+                "render them into different folders with -o"
+            )
+        seen[stem.casefold()] = source
+
+
+def render_source(source: str | None, settings: BuildSettings) -> Outcome:
+    """Load, render and write one record (``None``: the sample record); raises its error."""
     renderer = _renderer(settings)
     loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
-    stem = output_stem(source, "record") if source else sample_record_path().stem
+    stem = stem_for(source)
     choice = renderer.composer.choose(loaded.record, settings.lang)
     warnings = []
     if choice.fell_back_from:
@@ -178,20 +200,22 @@ def render_one(source: str | None, settings: BuildSettings) -> Outcome:
 
 def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, list[str]]:
     """Merge the files the outcomes wrote into ``folder``'s ``manifest.json`` and write it;
-    returns its path and any warnings."""
+    returns its path and any warnings. Ctrl-C and SIGTERM wait until it is written, so that
+    the files already written are listed."""
     from memo_gen.manifest import MANIFEST_NAME, manifest_bytes, previous_manifest
-    from memo_gen.output import write_atomic
+    from memo_gen.output import signals_held, write_atomic
 
     path = folder / MANIFEST_NAME
     warnings: list[str] = []
 
     def broken(error: InputError) -> None:
-        warnings.append(f"{error.message}; it was replaced by a new manifest of this run's files")
+        reason = error.message.split(";")[0].removeprefix(f"{MANIFEST_NAME}: ")
+        warnings.append(f"{path}: {reason}; replaced by a manifest of this run's files")
 
-    # In the order the records were given: of two records named alike, the last one's files
-    # are on disk, so its entries must win too.
     entries = [entry for outcome in outcomes for entry in outcome.entries]
-    write_atomic(path, manifest_bytes(entries, previous_manifest(folder), on_broken=broken))
+    with signals_held():
+        data = manifest_bytes(entries, previous_manifest(folder), on_broken=broken)
+        write_atomic(path, data)
     return path, warnings
 
 
@@ -242,6 +266,7 @@ def render_many(
     )
     futures = [pool.submit(render_one, source, settings) for source in sources]
     index = {future: number for number, future in enumerate(futures)}
+    reported: set[concurrent.futures.Future[Outcome]] = set()
     try:
         pending = set(futures)
         finished = 0
@@ -251,6 +276,7 @@ def render_many(
                     pending, return_when=concurrent.futures.FIRST_COMPLETED
                 )
                 for future in ready:
+                    reported.add(future)
                     if done:
                         done(_result(future, sources[index[future]]))
             while finished < len(futures) and futures[finished].done():
@@ -258,6 +284,12 @@ def render_many(
                 finished += 1
     except BaseException:
         _stop(pool, futures)
+        # Records that finished while this process was being stopped wrote their files:
+        # they are reported too, so that the manifest lists them.
+        unreported = [f for f in futures if f not in reported and f.done() and not f.cancelled()]
+        for future in unreported:
+            if done and future.exception() is None:
+                done(future.result())
         raise
     pool.shutdown()
 

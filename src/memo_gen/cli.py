@@ -295,21 +295,25 @@ def pdf_options(function: Any) -> Any:
 
 
 def _signing_key(path: Path | None, reason: str | None, location: str | None) -> SigningKey | None:
-    """The key ``--sign`` names, with its passphrase from the environment or a prompt,
-    checked before anything is rendered (so a bad key writes no file)."""
-    from memo_gen.signing import SigningKey, load_signer
+    """The key ``--sign`` names, with its passphrase from the environment or a prompt on
+    the terminal, read and checked before anything is rendered (so a bad key writes no
+    file)."""
+    from memo_gen.batch import signer
+    from memo_gen.signing import SigningKey
 
     if path is None:
         if reason is not None or location is not None:
             raise click.UsageError("--sign-reason and --sign-location need --sign KEY.p12")
         return None
-    passphrase = os.environ.get(PASSPHRASE_VARIABLE)
-    if passphrase is None and sys.stdin.isatty():
-        passphrase = click.prompt(
+    # Bytes as the environment holds them: a passphrase need not be UTF-8.
+    passphrase = os.environb.get(PASSPHRASE_VARIABLE.encode())
+    if passphrase is None and sys.stdin is not None and sys.stdin.isatty():
+        typed = click.prompt(
             f"Passphrase of {path}", default="", hide_input=True, show_default=False
         )
-    key = SigningKey(path, passphrase.encode("utf-8") if passphrase else None, reason, location)
-    load_signer(key)
+        passphrase = typed.encode("utf-8")
+    key = SigningKey(path, passphrase or None, reason, location)
+    signer(key)  # read once here; worker processes read it again
     return key
 
 
@@ -317,19 +321,24 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
     """Render records; one in this process, with its error raised as it is (so is every
     record with --debug); several one by one or in ``--jobs`` worker processes, each
     failure reported and the others rendered, then a summary and the first failure's exit
-    code. Then the files written go into the folder's manifest."""
+    code. Then the files written go into the folder's manifest, even after a failure or an
+    interruption."""
     from memo_gen.batch import (
         BuildSettings,
         default_jobs,
+        refuse_clashing_names,
         render_many,
         render_source,
         write_manifest,
     )
     from memo_gen.compose import DOCUMENT_KINDS
+    from memo_gen.manifest import previous_manifest
 
     ctx = click.get_current_context()
     doc = options["doc"]
     kinds = DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),)
+    refuse_clashing_names(sources)
+    previous_manifest(options["output_dir"])  # one that must not be replaced stops the run now
     settings = BuildSettings(
         kinds=tuple(kinds),
         formats=tuple(formats),
@@ -345,26 +354,30 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
             options.get("sign"), options.get("sign_reason"), options.get("sign_location")
         ),
     )
-    outcomes: list[Outcome] = []
+    finished: list[Outcome] = []  # in the order the records finish, for the manifest
     try:
         if len(sources) == 1 or ctx.find_root().params.get("debug"):
             for source in sources:
-                outcomes.append(_show(render_source(source, settings)))
+                finished.append(_show(render_source(source, settings)))
             return
         workers = options.get("jobs") or default_jobs()
         stderr = sys.stderr
         if options.get("quiet") or not stderr.isatty():
-            outcomes = [_show(outcome) for outcome in render_many(sources, settings, workers)]
+            outcomes = [_show(o) for o in render_many(sources, settings, workers, finished.append)]
         else:
             # Paths and errors wait for the bar to finish, so that they do not break its line.
             with click.progressbar(length=len(sources), label="Rendering", file=stderr) as bar:
-                outcomes = list(render_many(sources, settings, workers, lambda _: bar.update(1)))
+
+                def done(outcome: Outcome) -> None:
+                    finished.append(outcome)
+                    bar.update(1)
+
+                outcomes = list(render_many(sources, settings, workers, done))
             for outcome in outcomes:
                 _show(outcome)
     finally:
-        # Also after a failure or an interruption: the files already written are listed.
-        if any(outcome.entries for outcome in outcomes):
-            path, warnings = write_manifest(settings.output_dir, outcomes)
+        if any(outcome.entries for outcome in finished):
+            path, warnings = write_manifest(settings.output_dir, finished)
             for warning in warnings:
                 click.echo(f"Warning: {warning}", err=True)
             click.echo(str(path))
@@ -461,6 +474,9 @@ def verify(folder: Path) -> None:
     for name in result.passed:
         click.echo(f"OK  {name}")
     result.raise_for_problems()
+    count = len(result.checked)
+    files = "The 1 file" if count == 1 else f"All {count} files"
+    click.echo(f"{files} listed match {result.manifest}")
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:

@@ -107,6 +107,7 @@ class VerificationError(MemoGenError):
     """Files do not match the manifest they were written with; ``problems`` names each."""
 
     exit_code = 8
+    advice = "do not send these files: restore them from the originals or render them again"
 
 
 class Interrupted(KeyboardInterrupt):

@@ -125,6 +125,8 @@ def load(
     except MemoGenError as exc:
         raise type(exc)(f"{display_name(source)}: {exc.message}", exc.problems) from exc
     name = STDIN if str(source) == STDIN else Path(source).name
+    # A file name that is not UTF-8 holds surrogates, which UTF-8 text cannot.
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return LoadedRecord(record, name, hashlib.sha256(data).hexdigest())
 
 

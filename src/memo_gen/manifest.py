@@ -372,16 +372,37 @@ def manifest_bytes(
 
 def previous_manifest(folder: Path) -> bytes | None:
     """The bytes of ``folder``'s manifest, or ``None`` if it has none (for
-    :func:`manifest_bytes`); :class:`OutputError` if it is there but cannot be read."""
+    :func:`manifest_bytes`); :class:`OutputError` if it is there but must not be replaced:
+    it cannot be read, is too large to be read whole, or was written by a later memo-gen
+    (replacing it would drop entries this memo-gen cannot read)."""
     path = folder / MANIFEST_NAME
     try:
-        return _read_bounded(path)
-    except FileNotFoundError:
-        return None
+        data = _read_bounded(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no manifest yet (writing into the folder says what is in the way)
     except OSError as exc:
         raise OutputError(
             f"cannot read {path}: {exc.strerror or exc}; fix its permissions or remove it"
         ) from exc
+    keep = "render into another folder with -o, or move it away"
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise OutputError(f"{path} is larger than {MAX_MANIFEST_BYTES:,} bytes; {keep}")
+    version = _version(data)
+    if version is not None and version > VERSION:
+        raise OutputError(
+            f"{path} was written by a later memo-gen (manifest version {version}); {keep}"
+        )
+    return data
+
+
+def _version(data: bytes) -> int | None:
+    """The version a manifest's bytes claim, if they are JSON with an integer one."""
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    version = document.get("manifest") if isinstance(document, dict) else None
+    return version if type(version) is int else None
 
 
 def _read_bounded(path: Path) -> bytes:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from memo_gen.signing import Signer
 
 Format = Literal["docx", "pdf"]
-FORMATS: tuple[Format, ...] = ("docx", "pdf")
 
 
 def render_bytes(document: Document, fmt: Format, theme: Theme) -> bytes:
@@ -160,10 +159,13 @@ class Renderer:
         lang: str | None = None,
         signer: Signer | None = None,
     ) -> list[Written]:
-        """Render, then write ``<stem>-<kind>.<format>`` files into ``out_dir``; returns
-        what was written, with the manifest entry of each file."""
+        """Render, then write ``<stem>-<kind>.<format>`` files (``<stem>-<kind>-draft.<format>``
+        for a draft) into ``out_dir``; returns what was written, with the manifest entry of
+        each file."""
         outputs = self.outputs(loaded.record, kinds, formats, lang, signer)
-        paths = [out_dir / f"{stem}-{output.kind}.{output.format}" for output in outputs]
+        # A draft never takes the place of the final files (nor of their signatures).
+        mark = "-draft" if self.draft else ""
+        paths = [out_dir / f"{stem}-{output.kind}{mark}.{output.format}" for output in outputs]
         write_files([(path, output.data) for path, output in zip(paths, outputs, strict=True)])
         return [
             Written(path, self._entry(path.name, output, loaded, signed=signer is not None))

@@ -4,8 +4,9 @@ The key is a PKCS#12 file (``.p12``/``.pfx``) holding a private key and its cert
 usually the certificate's chain. :func:`load_signer` reads and checks it once;
 :func:`sign_pdf` then signs any number of PDFs in memory. A signature is an incremental
 update: the unsigned file is a prefix of the signed one, so sign last (after any PDF/A
-conversion) and let no tool rewrite the file afterwards. The update adds the signature and
-nothing else: /Info and the XMP packet stay as they were, so a PDF/A file keeps its claim. A
+conversion) and let no tool rewrite the file afterwards. The update adds the signature, its
+form field (``/AcroForm``) and the extensions that name what it uses (``/Extensions``); /Info,
+the XMP packet and the PDF version stay as they were, so a PDF/A file keeps its claim. A
 signature records the time it was made, so signed files are never byte-for-byte reproducible:
 a manifest should record the hash of the unsigned file, or of the signed one as written.
 
@@ -104,7 +105,13 @@ def load_signer(key: SigningKey) -> Signer:
     data = _read_key_file(path)
     _require_pkcs12_structure(path, data)
     try:
-        private_key, certificate, chain = pkcs12.load_key_and_certificates(data, key.passphrase)
+        try:
+            private_key, certificate, chain = pkcs12.load_key_and_certificates(data, key.passphrase)
+        except ValueError:
+            if key.passphrase is None:
+                raise
+            # A passphrase set for a file that has none (one left in the environment).
+            private_key, certificate, chain = pkcs12.load_key_and_certificates(data, None)
     except ValueError as exc:
         # The structure parsed above, so what fails here is the decryption or the MAC check.
         if key.passphrase is None:
@@ -178,12 +185,19 @@ def _metadata_keeping_writer() -> type[IncrementalPdfFileWriter]:
     alone. On a PDF/A file that breaks the agreement of Info and XMP that PDF/A requires
     (pyHanko #755 also reports XMP made invalid, #462 XMP it cannot parse). The maintainer's
     advice (pyHanko #223) is to override ``_update_meta``, an internal method:
-    ``test_signing_leaves_metadata_alone`` fails if a pyHanko release stops calling it."""
+    ``test_signing_leaves_metadata_alone`` fails if a pyHanko release stops calling it.
+
+    It also keeps the PDF version at 1.7 at most: for an ECDSA key on a curve of ISO 32002
+    (P-256 among them) pyHanko declares PDF 2.0, which a PDF/A-2 file (based on PDF 1.7)
+    must not; the extension it registers still names the curve."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     class MetadataKeepingWriter(IncrementalPdfFileWriter):
         def _update_meta(self) -> None:
             pass
+
+        def ensure_output_version(self, version: tuple[int, int]) -> None:
+            super().ensure_output_version(min(version, (1, 7)))  # type: ignore[no-untyped-call]
 
     return MetadataKeepingWriter
 
