@@ -10,10 +10,12 @@ outlines, not text: in its PDFs the watermark is found by its fill colour on eve
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 import shutil
 import subprocess
+import sys
 import uuid
 import zipfile
 from collections import Counter
@@ -33,6 +35,7 @@ from memo_gen.compose import DOCUMENT_KINDS, Composer, DocumentKind
 from memo_gen.document import Document, Furniture, Metadata, Paragraph, Run
 from memo_gen.loader import load_record
 from memo_gen.render import Format, Renderer
+from memo_gen.resources import data_dir
 from memo_gen.theme import PAGE_SIZES_PT, load_theme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,6 +55,20 @@ needs_poppler = pytest.mark.skipif(
 )
 
 Files = dict[tuple[str, DocumentKind, Format], bytes]
+
+# Runs the command line in a fresh interpreter, then lists every module it loaded (the
+# pattern of test_imports.py, which is not importable from here).
+PROBE = """
+import json, sys
+from memo_gen.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
+"""
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -135,6 +152,21 @@ def watermark_shapes(xml: bytes) -> list[etree._Element]:
         for shape in etree.fromstring(xml).iter(f"{V}shape")
         if shape.get("id", "").startswith("PowerPlusWaterMarkObject")
     ]
+
+
+def imported(*args: str) -> set[str]:
+    """Every module (dotted names) loaded by ``memo-gen ARGS`` in a new interpreter."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["exit"] == 0, done.stderr
+    return set(report["modules"])
+
+
+def style_of(shape: etree._Element) -> dict[str, str]:
+    return dict(item.split(":", 1) for item in shape.get("style", "").split(";"))
 
 
 def synthetic(furniture: Furniture, paragraphs: int = 1) -> Document:
@@ -396,7 +428,7 @@ def test_docx_every_header_part_holds_the_watermark(
         assert shape.get("type") == "#_x0000_t136"
         assert shape.get(f"{OFFICE}spid", "").startswith("_x0000_s")
         assert shape.get("fillcolor") == THEME.watermark_colour
-        style = dict(item.split(":", 1) for item in shape.get("style", "").split(";"))
+        style = style_of(shape)
         assert style["rotation"] == "305"  # the A4 page's diagonal, as in the PDF
         assert int(style["z-index"]) < 0  # behind the text
         assert style["mso-position-horizontal"] == style["mso-position-vertical"] == "center"
@@ -407,6 +439,47 @@ def test_docx_every_header_part_holds_the_watermark(
         # The shape type it names travels with it.
         types = etree.fromstring(xml).iter(f"{V}shapetype")
         assert [t.get("id") for t in types] == ["_x0000_t136"]
+
+
+def test_docx_draft_never_imports_reportlab(tmp_path: Path) -> None:
+    # The DOCX measures its WordArt with Pillow (backends.watermark), not the PDF backend.
+    record = str(data_dir() / "short-readout.yaml")
+    modules = imported("docx", "--draft", record, "-o", str(tmp_path))
+    assert "memo_gen.backends.docx" in modules
+    assert not {m for m in modules if m.split(".")[0] == "reportlab"}
+    assert not {m for m in modules if m.startswith("memo_gen.backends.pdf")}
+    files = sorted(tmp_path.glob("*.docx"))
+    assert files
+    for path in files:
+        headers = header_parts(path.read_bytes())
+        assert headers, path.name
+        assert all(len(watermark_shapes(xml)) == 1 for xml in headers.values()), path.name
+
+
+def pdf_watermark_geometry(pdf: bytes) -> tuple[float, float, float]:
+    """The first page's watermark as drawn: its length and cap height in points (from where
+    its centred, cap-centred text starts) and its slant in degrees anticlockwise."""
+    ops = operations(pypdf.PdfReader(io.BytesIO(pdf)).pages[0])
+    start = next(i for i, (_, op) in enumerate(ops) if op == b"BDC")
+    a, b = (float(v) for v in ops[start - 1][0][:2])  # type: ignore[arg-type]
+    assert ops[start - 1][1] == b"cm"
+    x, y = (float(v) for v in next(args for args, op in ops[start:] if op == b"Tm")[4:])  # type: ignore[arg-type]
+    return -2 * x, -2 * y, math.degrees(math.atan2(b, a))
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_docx_wordart_matches_the_pdf_watermark(lang: str, size: str) -> None:
+    theme = THEME.with_page_size(size)  # type: ignore[arg-type]
+    document = synthetic(Furniture(watermark=WORDS[lang]))
+    # The PDF's figures come from ReportLab's metrics, the DOCX's from Pillow's.
+    width, cap_height, angle = pdf_watermark_geometry(render_pdf(document, theme))
+    [xml] = header_parts(render_docx(document, theme)).values()
+    [shape] = watermark_shapes(xml)
+    style = style_of(shape)
+    assert float(style["width"].removesuffix("pt")) == pytest.approx(width, rel=0.02)
+    assert float(style["height"].removesuffix("pt")) == pytest.approx(cap_height, rel=0.02)
+    assert 360 - int(style["rotation"]) == pytest.approx(angle, rel=0.02)
 
 
 def test_docx_watermark_without_a_banner() -> None:

@@ -538,22 +538,20 @@ def _add_watermark(word: Any, text: str, theme: Theme) -> None:
 
 
 def _watermark_look(text: str, theme: Theme) -> WatermarkLook:
-    """The WordArt's box and slant, from the same metrics and sizes as the PDF's watermark
-    (ReportLab's, imported only for a draft; Liberation Serif has Times New Roman's widths)."""
-    from memo_gen.backends.pdf import watermark_angle, watermark_cap_height, watermark_size
-    from memo_gen.backends.pdf_fonts import FontChain
+    """The WordArt's box and slant: the PDF's watermark's, from the same font files."""
+    # Imported for a draft only: it loads Pillow to measure the fonts.
+    from memo_gen.backends.watermark import watermark_geometry
 
-    chain = FontChain.of(theme)
-    size = watermark_size(text, theme, chain)
+    shape = watermark_geometry(text, theme)
     return WatermarkLook(
         font=theme.docx_font,
         colour=theme.watermark_colour,
-        width_pt=chain.width(text, size, True),
+        width_pt=shape.width,
         # WordArt stretches the letters to fill the box: a box a capital high keeps their
         # proportions, and their size that of the PDF's.
-        height_pt=size * watermark_cap_height(chain),
+        height_pt=shape.cap_height,
         # VML turns clockwise: the PDF's rise of 54.7° is 305°.
-        rotation=round(360 - watermark_angle(theme)) % 360,
+        rotation=round(360 - shape.angle) % 360,
     )
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle as RLStyle
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -33,6 +32,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from memo_gen.backends.chart import chart_row_drawing, chart_rows
 from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, missing_glyphs, parse_colour
+from memo_gen.backends.watermark import watermark_geometry
 from memo_gen.document import (
     Block,
     Chart,
@@ -50,20 +50,10 @@ from memo_gen.document import (
 from memo_gen.errors import TemplateError
 from memo_gen.theme import MM, Theme
 
-__all__ = [
-    "missing_glyphs",
-    "render_pdf",
-    "watermark_angle",
-    "watermark_cap_height",
-    "watermark_size",
-]
+__all__ = ["missing_glyphs", "render_pdf"]
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # ReportLab's own invariant date
-# The watermark spans this share of the page's diagonal, clear of the banners and the footer
-# in the corners; its size is at most this share of the page's width (a short word).
-_WATERMARK_LENGTH = 0.6
-_WATERMARK_MAX_SIZE = 0.3
 
 # rl_config values that change layout or bytes. ReportLab also takes them from
 # ~/.reportlab_settings, reportlab_settings.py and RL_* variables, so the build pins them.
@@ -474,24 +464,26 @@ class _Furniture:
     def watermark(self, canvas: Canvas, doc: Any = None) -> None:
         """The watermark, large, bold and light, centred along the page's rising diagonal.
 
-        Opaque grey rather than transparency, which PDF/A-1 forbids; the text drawn over it
-        stays black. It is text in the embedded fonts, wrapped in a span with its
+        Opaque grey, not transparency: PDF/A-2 allows transparency, but memo-gen's files have
+        none, so no question of a blending colour space arises, and an opaque grey prints the
+        same everywhere; the text drawn over it stays black. Its size and slant are the DOCX's
+        (backends.watermark). It is text in the embedded fonts, wrapped in a span with its
         ActualText: pdftotext and the like do not join letters set on a slant into a word,
         and read the ActualText instead.
         """
         text = _line(self.f.watermark or "")
-        size = watermark_size(text, self.theme, self.chain)
-        if size <= 0:
+        shape = watermark_geometry(text, self.theme)
+        if shape.size <= 0:
             return
         width, height = self.theme.page_width_pt, self.theme.page_height_pt
         canvas.saveState()
         canvas.setFillColor(self.watermark_colour)
         canvas.translate(width / 2, height / 2)
-        canvas.rotate(watermark_angle(self.theme))
+        canvas.rotate(shape.angle)
         # The baseline half a cap height below the centre centres the capitals on it.
-        baseline = -watermark_cap_height(self.chain) / 2 * size
+        baseline = -shape.cap_height / 2
         canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(text)}>> BDC")
-        self.chain.draw(canvas, text, 0.0, baseline, size, True, "centre", 0.0)
+        self.chain.draw(canvas, text, 0.0, baseline, shape.size, True, "centre", 0.0)
         canvas.addLiteral("EMC")
         canvas.restoreState()
 
@@ -530,28 +522,6 @@ class _Furniture:
             chain.draw(canvas, text, middle, y, s, bold, "centre", room)
             y -= s * 1.25
         canvas.restoreState()
-
-
-def watermark_angle(theme: Theme) -> float:
-    """The watermark's slant in degrees, anticlockwise: that of the page's diagonal."""
-    return math.degrees(math.atan2(theme.page_height_pt, theme.page_width_pt))
-
-
-def watermark_size(text: str, theme: Theme, chain: FontChain) -> float:
-    """The watermark's font size (bold): long enough to read as a mark across the page, short
-    enough to leave the banners and the footer in the corners alone; 0 for no text. The DOCX
-    sizes its WordArt by it too."""
-    em = chain.width(text, 1.0, True)
-    if em <= 0:
-        return 0.0
-    diagonal = math.hypot(theme.page_width_pt, theme.page_height_pt)
-    return min(_WATERMARK_LENGTH * diagonal / em, _WATERMARK_MAX_SIZE * theme.page_width_pt)
-
-
-def watermark_cap_height(chain: FontChain) -> float:
-    """The height of a capital in the watermark's face, in ems."""
-    face = pdfmetrics.getFont(face_name(chain.primary, True)).face
-    return float(face.capHeight) / 1000
 
 
 def _line(text: str) -> str:

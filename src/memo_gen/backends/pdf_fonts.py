@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,33 +22,13 @@ from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+# The font table lives in fonts (no ReportLab there); it is re-exported for older importers.
+from memo_gen.backends.fonts import FONTS_DIR as FONTS_DIR
+from memo_gen.backends.fonts import SHIPPED_FAMILIES as SHIPPED_FAMILIES
+from memo_gen.backends.fonts import face_path
 from memo_gen.document import Run
 from memo_gen.errors import TemplateError
 from memo_gen.theme import Theme
-
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
-
-# Family name (as the theme spells it) → files of its regular, bold, italic, bold-italic faces.
-SHIPPED_FAMILIES: dict[str, tuple[str, str, str, str]] = {
-    "Liberation Serif": (
-        "LiberationSerif-Regular.ttf",
-        "LiberationSerif-Bold.ttf",
-        "LiberationSerif-Italic.ttf",
-        "LiberationSerif-BoldItalic.ttf",
-    ),
-    "Noto Serif": (
-        "NotoSerif-Regular.ttf",
-        "NotoSerif-Bold.ttf",
-        "NotoSerif-Italic.ttf",
-        "NotoSerif-BoldItalic.ttf",
-    ),
-    "DejaVu Sans": (
-        "DejaVuSans.ttf",
-        "DejaVuSans-Bold.ttf",
-        "DejaVuSans-Oblique.ttf",
-        "DejaVuSans-BoldOblique.ttf",
-    ),
-}
 
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -98,16 +77,9 @@ def register_family(family: str) -> None:
     """Register the four faces of a shipped family with ReportLab, once per process."""
     if family in _CMAPS:
         return
-    files = SHIPPED_FAMILIES.get(family)
-    if files is None:
-        known = ", ".join(sorted(SHIPPED_FAMILIES))
-        raise TemplateError(
-            f"theme names PDF font {family!r}, which memo-gen does not ship ({known})"
-        )
     cmaps = []
-    faces = ((False, False), (True, False), (False, True), (True, True))
-    for (bold, italic), filename in zip(faces, files, strict=True):
-        path = FONTS_DIR / filename
+    for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
+        path = face_path(family, bold, italic)
         try:
             # asciiReadable is given so that rl_config.ttfAsciiReadable cannot change the bytes.
             font = TTFont(face_name(family, bold, italic), str(path), asciiReadable=1)
