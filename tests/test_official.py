@@ -423,15 +423,7 @@ def test_the_passphrase_is_asked_on_a_terminal_and_not_echoed(
     assert manifest(out)[pdf.name]["signed"] is True
 
 
-PROMPT_ABORT = (
-    "cli._signing_key: click.prompt turns Ctrl-C, SIGTERM (memo-gen's Interrupted) and "
-    "end of input into click.Abort, which MemoGenGroup.invoke re-raises: 'Aborted!', exit 1 "
-    "(documented as an internal error), and a stray newline on standard output"
-)
-
-
 @needs_pty
-@pytest.mark.xfail(strict=True, reason=PROMPT_ABORT)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_at_the_prompt_exits_as_interrupted(
     tmp_path: Path, key_file: Path, signum: signal.Signals
@@ -449,7 +441,6 @@ def test_a_signal_at_the_prompt_exits_as_interrupted(
 
 
 @needs_pty
-@pytest.mark.xfail(strict=True, reason=PROMPT_ABORT)
 def test_end_of_input_at_the_prompt_is_no_passphrase(tmp_path: Path, key_file: Path) -> None:
     out = tmp_path / "out"
 

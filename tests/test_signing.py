@@ -268,6 +268,23 @@ def test_unencrypted_key_file_needs_no_passphrase(
     assert_valid(validate(sign_pdf(memo_pdf, load_signer(SigningKey(path, None))), ca))
 
 
+def test_a_passphrase_given_for_a_key_file_without_one_is_not_an_error(
+    memo_pdf: bytes, ca: Authority, tmp_path: Path
+) -> None:
+    path = ca.signing_key_file(tmp_path / "open.p12", passphrase=None)
+    signer = load_signer(SigningKey(path, b"left over in the environment"))
+    assert_valid(validate(sign_pdf(memo_pdf, signer), ca))
+
+
+def test_an_ec_key_keeps_the_pdf_version(memo_pdf: bytes, signer: Signer) -> None:
+    # pyHanko declares PDF 2.0 for a P-256 key; a PDF/A-2 file must stay PDF 1.7 at most.
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(sign_pdf(memo_pdf, signer))) as pdf:
+        assert "/Version" not in pdf.Root or str(pdf.Root.Version) <= "/1.7"
+        assert pdf.pdf_version <= "1.7"
+
+
 def test_signer_signs_many_files(memo_pdf: bytes, memo_pdf_ru: bytes, signer: Signer) -> None:
     assert sign_pdf(memo_pdf, signer).startswith(memo_pdf)
     assert sign_pdf(memo_pdf_ru, signer).startswith(memo_pdf_ru)

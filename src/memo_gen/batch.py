@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -245,7 +245,7 @@ def render_many(
     settings: BuildSettings,
     jobs: int,
     done: Callable[[Outcome], None] | None = None,
-) -> Iterator[Outcome]:
+) -> Generator[Outcome, None, None]:
     """Every record's outcome, in the order of ``sources``; with ``jobs`` > 1 in that many
     worker processes. ``done`` is called in this thread as each record finishes, in the
     order they finish (for a progress bar)."""

@@ -6,6 +6,7 @@ Exit codes are documented in :mod:`memo_gen.errors`; each error is one line
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import signal
@@ -308,13 +309,26 @@ def _signing_key(path: Path | None, reason: str | None, location: str | None) ->
     # Bytes as the environment holds them: a passphrase need not be UTF-8.
     passphrase = os.environb.get(PASSPHRASE_VARIABLE.encode())
     if passphrase is None and sys.stdin is not None and sys.stdin.isatty():
-        typed = click.prompt(
-            f"Passphrase of {path}", default="", hide_input=True, show_default=False
-        )
-        passphrase = typed.encode("utf-8")
+        passphrase = _ask_passphrase(path)
     key = SigningKey(path, passphrase or None, reason, location)
     signer(key)  # read once here; worker processes read it again
     return key
+
+
+def _ask_passphrase(path: Path) -> bytes | None:
+    """The passphrase typed on the terminal (not echoed); ``None`` at end of input."""
+    try:
+        typed = click.prompt(
+            f"Passphrase of {path}", default="", hide_input=True, show_default=False, err=True
+        )
+    except click.Abort as exc:
+        # click turns Ctrl-C (and SIGTERM, which memo-gen raises as an interrupt) and Ctrl-D
+        # into Abort; the first two stay interruptions, with their own exit codes.
+        if isinstance(exc.__context__, KeyboardInterrupt):
+            raise exc.__context__ from None
+        click.echo(err=True)
+        return None
+    return str(typed).encode("utf-8")
 
 
 def _render(sources: Sequence[str | None], formats: Sequence[Format], options: Any) -> None:
@@ -363,7 +377,12 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
         workers = options.get("jobs") or default_jobs()
         stderr = sys.stderr
         if options.get("quiet") or not stderr.isatty():
-            outcomes = [_show(o) for o in render_many(sources, settings, workers, finished.append)]
+            # closing(): an interruption stops the workers, and reports the records they
+            # finished meanwhile, before the manifest below is written.
+            with contextlib.closing(
+                render_many(sources, settings, workers, finished.append)
+            ) as rendered:
+                outcomes = [_show(outcome) for outcome in rendered]
         else:
             # Paths and errors wait for the bar to finish, so that they do not break its line.
             with click.progressbar(length=len(sources), label="Rendering", file=stderr) as bar:
@@ -372,7 +391,8 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
                     finished.append(outcome)
                     bar.update(1)
 
-                outcomes = list(render_many(sources, settings, workers, done))
+                with contextlib.closing(render_many(sources, settings, workers, done)) as rendered:
+                    outcomes = list(rendered)
             for outcome in outcomes:
                 _show(outcome)
     finally:
