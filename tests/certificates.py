@@ -11,7 +11,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -141,7 +141,9 @@ def write_p12(
         else serialization.NoEncryption()
     )
     path.write_bytes(
-        pkcs12.serialize_key_and_certificates(b"signer", key, certificate, chain, encryption)
+        pkcs12.serialize_key_and_certificates(
+            b"signer", cast(Any, key), certificate, chain, encryption
+        )
     )
     return path
 

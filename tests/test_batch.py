@@ -135,8 +135,8 @@ def test_quiet_still_prints_the_paths(runner: CliRunner, tmp_path: Path) -> None
     out = tmp_path / "out"
     result = invoke(runner, "build", *map(str, paths), "--quiet", "-o", str(out))
     assert result.exit_code == 0
-    paths = [str(p) for s in ("a", "b") for p in written(out, s)]
-    assert result.stdout.splitlines() == [*paths, str(out / "manifest.json")]
+    printed = [str(p) for s in ("a", "b") for p in written(out, s)]
+    assert result.stdout.splitlines() == [*printed, str(out / "manifest.json")]
     assert result.stderr == ""
 
 

@@ -17,6 +17,7 @@ import pytest
 from docx import Document as open_docx
 from pypdf import PdfReader
 
+from memo_gen.compose import DOCUMENT_KINDS
 from memo_gen.loader import LoadedRecord, load, load_record
 from memo_gen.model import VisitRecord
 from memo_gen.render import Renderer
@@ -262,8 +263,8 @@ def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[VisitRecord
     record = validate_record(HOSTILE_RECORD)
     out = tmp_path_factory.mktemp("hostile")
     loaded = LoadedRecord(record, "hostile.yaml", "0" * 64)
-    kinds, formats = ("memo", "factsheet"), ("docx", "pdf")
-    paths = [file.path for file in Renderer.create().write(loaded, "hostile", out, kinds, formats)]
+    written = Renderer.create().write(loaded, "hostile", out, DOCUMENT_KINDS, ("docx", "pdf"))
+    paths = [file.path for file in written]
     return record, paths
 
 

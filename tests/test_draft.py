@@ -19,7 +19,7 @@ import sys
 import uuid
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import docx
@@ -115,7 +115,7 @@ def grey_fills(page: pypdf.PageObject) -> int:
     return count
 
 
-def libreoffice_pdfs(documents: dict[str, bytes], folder: Path) -> dict[str, Path]:
+def libreoffice_pdfs(documents: Mapping[str, bytes], folder: Path) -> dict[str, Path]:
     """DOCX files converted to PDF by one LibreOffice run with a private profile."""
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -355,9 +355,9 @@ def transparency(pdf: bytes) -> list[str]:
                 found.append(f"/BM {obj['/BM']}")
             if obj.get("/S") == pikepdf.Name.Transparency:
                 found.append("transparency group")
-            for key in obj:
-                if key not in ("/Parent", "/P"):
-                    visit(obj[key])
+            for name in obj.keys():  # noqa: SIM118 (pikepdf types keys() as str)
+                if name not in ("/Parent", "/P"):
+                    visit(obj[name])
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         visit(document.trailer)

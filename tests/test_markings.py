@@ -108,7 +108,7 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def libreoffice(
     marked: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
-    documents = {kind: marked[f"{kind}.docx"].read_bytes() for kind in DOCUMENT_KINDS}
+    documents: dict[str, bytes] = {k: marked[f"{k}.docx"].read_bytes() for k in DOCUMENT_KINDS}
     return libreoffice_pdfs(documents, tmp_path_factory.mktemp("marked-lo"))
 
 
