@@ -27,12 +27,11 @@ from memo_gen.manifest import (
     entry_for,
     manifest_bytes,
     parse_manifest,
-    pdf_page_count,
     sha256_hex,
-    verify_folder,
 )
 from memo_gen.render import Renderer
 from memo_gen.resources import sample_record_path
+from memo_gen.verify import pdf_page_count, verify_folder
 
 STEM = sample_record_path().stem
 NAMES = tuple(
@@ -386,7 +385,7 @@ def test_the_pdf_page_count_matches_pypdf(rendered: dict[str, bytes]) -> None:
 
 
 def test_importing_the_module_does_not_import_pikepdf() -> None:
-    probe = "import sys, memo_gen.manifest; print('pikepdf' in sys.modules)"
+    probe = "import sys, memo_gen.manifest, memo_gen.verify; print('pikepdf' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
@@ -456,3 +455,11 @@ def test_verify_in_a_real_process(folder: Path) -> None:
     failed = run()
     assert failed.returncode == 8
     assert f"  {MEMO_PDF}: sha256 differs" in failed.stderr
+
+
+def test_a_manifest_that_is_a_symbolic_link_is_refused(folder: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.json"
+    (folder / MANIFEST_NAME).rename(elsewhere)
+    (folder / MANIFEST_NAME).symlink_to(elsewhere)
+    with pytest.raises(InputError, match="a symbolic link, not the manifest memo-gen wrote"):
+        verify_folder(folder)

@@ -488,7 +488,7 @@ def verify(folder: Path) -> None:
     missing, differs from the manifest or is not in it; 3 if the manifest is missing or
     broken.
     """
-    from memo_gen.manifest import verify_folder
+    from memo_gen.verify import verify_folder
 
     result = verify_folder(folder)
     for name in result.passed:

@@ -1,5 +1,5 @@
-"""The integrity manifest ``manifest.json`` written beside a run's files, and ``memo-gen
-verify``, which checks the files against it.
+"""The integrity manifest ``manifest.json`` written beside a run's files: what it holds, how
+it is read, merged and written.
 
 The manifest is JSON in UTF-8, keys sorted, indented by 2, ending in a newline; the same
 entries always give the same bytes (no dates, no host names)::
@@ -55,28 +55,23 @@ entries always give the same bytes (no dates, no host names)::
 Several runs into one folder keep one manifest: :func:`manifest_bytes` merges new entries
 into the previous manifest, replacing entries of the same name.
 
-:func:`verify_folder` re-reads the manifest and checks each listed file: it is there, a
-regular file, of the size and SHA-256 listed, and a PDF opens (without repairs) with the
-pages listed; and it names the ``.pdf`` and ``.docx`` files in the folder that the manifest
-does not list. pikepdf is imported only to count a PDF's pages.
+``memo-gen verify`` checks a folder against its manifest (:mod:`memo_gen.verify`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from memo_gen import __version__
-from memo_gen.errors import InputError, OutputError, Problem, VerificationError
+from memo_gen.errors import InputError, OutputError
 
 if TYPE_CHECKING:
     from memo_gen.render import Format
@@ -95,39 +90,13 @@ _ENTRY_KEYS = frozenset(
 _RECORD_KEYS = frozenset({"name", "sha256"})
 _TOP_KEYS = frozenset({"manifest", "generator", "files"})
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_CHUNK = 1024 * 1024
-_REWRITE = "render the files again to write a new manifest"
+REWRITE = "render the files again to write a new manifest"
+"""What to do about a manifest that cannot be read."""
 
 
 def sha256_hex(data: bytes) -> str:
     """The SHA-256 of ``data``, as 64 lowercase hex digits."""
     return hashlib.sha256(data).hexdigest()
-
-
-def pdf_page_count(data: bytes) -> int:
-    """The number of pages of a PDF; :class:`ValueError` if it does not open (without
-    repairs)."""
-    return _page_count(io.BytesIO(data))
-
-
-def _page_count(stream: BinaryIO) -> int:
-    import pikepdf  # here: a run that writes no manifest of a PDF never needs it
-
-    try:
-        # No recovery: a PDF that opens only once qpdf rebuilds it is not the file written.
-        with pikepdf.open(stream, attempt_recovery=False) as pdf:
-            return len(pdf.pages)
-    except (pikepdf.PdfError, RuntimeError, OSError) as exc:
-        raise ValueError(f"does not open as a PDF: {_reason(exc)}") from exc
-
-
-def _reason(exc: Exception) -> str:
-    """qpdf's message without the stream's name, which names a Python object."""
-    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    named = re.fullmatch(r"stream <[^>]*>(?: \(([^)]*)\))?: (.*)", reason)
-    if named:
-        reason = f"{named[2]} ({named[1]})" if named[1] else named[2]
-    return reason[:200]
 
 
 def _unsafe_name(name: str) -> str | None:
@@ -270,7 +239,7 @@ def parse_manifest(data: bytes, where: str = MANIFEST_NAME) -> tuple[Entry, ...]
     """The entries of a manifest's bytes; :class:`InputError` (its message starting with
     ``where``) if they are not a manifest this memo-gen can read."""
 
-    def refuse(what: str, advice: str = _REWRITE) -> InputError:
+    def refuse(what: str, advice: str = REWRITE) -> InputError:
         return InputError(f"{where}: {what}; {advice}")
 
     try:
@@ -377,7 +346,7 @@ def previous_manifest(folder: Path) -> bytes | None:
     (replacing it would drop entries this memo-gen cannot read)."""
     path = folder / MANIFEST_NAME
     try:
-        data = _read_bounded(path)
+        data = read_bounded(path)
     except (FileNotFoundError, NotADirectoryError):
         return None  # no manifest yet (writing into the folder says what is in the way)
     except OSError as exc:
@@ -405,13 +374,13 @@ def _version(data: bytes) -> int | None:
     return version if type(version) is int else None
 
 
-def _read_bounded(path: Path) -> bytes:
+def read_bounded(path: Path, *, follow: bool = True) -> bytes:
     """A regular file's bytes, up to :data:`MAX_MANIFEST_BYTES` (+1, to tell it is larger)."""
-    with _open_regular(path, follow=True) as handle:
+    with open_regular(path, follow=follow) as handle:
         return handle.read(MAX_MANIFEST_BYTES + 1)
 
 
-def _open_regular(path: Path, *, follow: bool) -> BinaryIO:
+def open_regular(path: Path, *, follow: bool) -> BinaryIO:
     """``path`` opened for reading; :class:`OSError` unless it is a regular file."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -425,146 +394,3 @@ def _open_regular(path: Path, *, follow: bool) -> BinaryIO:
     except BaseException:
         os.close(descriptor)
         raise
-
-
-# --- verify ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """What :func:`verify_folder` found: the files checked and one problem per file that
-    does not match (files not in the manifest among them)."""
-
-    manifest: Path
-    checked: tuple[str, ...]
-    """The names the manifest lists, in its order."""
-    problems: tuple[Problem, ...] = ()
-    """One per listed file that does not match, then one per file in :attr:`unlisted`."""
-    unlisted: tuple[str, ...] = ()
-    """``.pdf`` and ``.docx`` files in the folder that the manifest does not list."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def passed(self) -> tuple[str, ...]:
-        """The names checked that match the manifest."""
-        failed = {problem.path for problem in self.problems}
-        return tuple(name for name in self.checked if name not in failed)
-
-    def error(self) -> VerificationError | None:
-        """The problems as one error (exit code 8), or ``None`` when every file matches."""
-        if self.ok:
-            return None
-        count = len({problem.path for problem in self.problems})
-        files = "1 file does" if count == 1 else f"{count} files do"
-        return VerificationError(f"{files} not match {self.manifest}", self.problems)
-
-    def raise_for_problems(self) -> None:
-        """Raise :meth:`error`, if there is one."""
-        error = self.error()
-        if error is not None:
-            raise error
-
-
-def verify_folder(folder: Path) -> VerifyReport:
-    """Check the files in ``folder`` against its ``manifest.json``; :class:`InputError` if
-    the manifest is missing, unreadable or not a manifest (an unsafe name included)."""
-    where = folder / MANIFEST_NAME
-    entries = parse_manifest(_read_manifest(where), str(where))
-    problems: list[Problem] = []
-    for entry in entries:
-        message = _check(folder / entry.name, entry)
-        if message:
-            problems.append(Problem(entry.name, message))
-    unlisted = _unlisted(folder, {entry.name for entry in entries})
-    problems += [
-        Problem(name, "not in the manifest (a .pdf or .docx file memo-gen did not list)")
-        for name in unlisted
-    ]
-    return VerifyReport(where, tuple(e.name for e in entries), tuple(problems), unlisted)
-
-
-def _read_manifest(where: Path) -> bytes:
-    try:
-        data = _read_bounded(where)
-    except FileNotFoundError as exc:
-        raise InputError(
-            f"{where}: no such file; give the folder memo-gen wrote the files to "
-            "(memo-gen verify DIR), or render them again to write one"
-        ) from exc
-    except OSError as exc:
-        raise InputError(
-            f"{where}: cannot be read: {exc.strerror or exc}; check the file's permissions"
-        ) from exc
-    if len(data) > MAX_MANIFEST_BYTES:
-        raise InputError(
-            f"{where}: larger than {MAX_MANIFEST_BYTES:,} bytes, too large for a manifest; "
-            f"{_REWRITE}"
-        )
-    return data
-
-
-def _check(path: Path, entry: Entry) -> str | None:
-    """What differs between the file at ``path`` and its entry, or ``None``."""
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return "missing"
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link, not the file memo-gen wrote"
-    if not stat.S_ISREG(mode):
-        return "not a regular file"
-    differences: list[str] = []
-    try:
-        # Without following links: the file checked is the one lstat saw, never elsewhere.
-        with _open_regular(path, follow=False) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size != entry.size:
-                differences.append(f"size {size}, manifest says {entry.size}")
-            digest = hashlib.sha256()
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-            if digest.hexdigest() != entry.sha256:
-                differences.append(
-                    f"sha256 differs: manifest {entry.sha256[:12]}…, "
-                    f"file {digest.hexdigest()[:12]}…"
-                )
-            if entry.format == "pdf":
-                handle.seek(0)
-                differences += _check_pages(handle, entry.pages)
-    except OSError as exc:
-        differences.append(f"cannot be read: {exc.strerror or exc}")
-    return "; ".join(differences) or None
-
-
-def _check_pages(handle: BinaryIO, listed: int | None) -> list[str]:
-    try:
-        pages = _page_count(handle)
-    except ValueError as exc:
-        return [str(exc)]
-    if listed is not None and pages != listed:
-        return [f"{pages} pages, manifest says {listed}"]
-    return []
-
-
-def _unlisted(folder: Path, listed: set[str]) -> tuple[str, ...]:
-    """The names of ``.pdf`` and ``.docx`` files in ``folder`` not in ``listed``, sorted."""
-    # Some file systems (macOS) list names decomposed; memo-gen writes them composed.
-    known = {unicodedata.normalize("NFC", name) for name in listed}
-    found = []
-    try:
-        children = list(os.scandir(folder))
-    except OSError:
-        return ()  # the manifest was read from it: a folder that vanished since is no finding
-    for child in children:
-        if Path(child.name).suffix.lower() not in OUTPUT_SUFFIXES:
-            continue
-        if child.is_dir(follow_symlinks=False):
-            continue
-        if unicodedata.normalize("NFC", child.name) not in known:
-            found.append(child.name)
-    return tuple(sorted(found))
