@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 THEME = load_theme(REPO / "templates")
 CLASSIFICATION = "RESTRICTED"
 CAVEAT = "FOR OFFICIAL USE ONLY"
+VERSION = "rev. 2"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -84,10 +85,10 @@ def pdf_pages(pdf: Path) -> list[Page]:
 
 
 def marked_record() -> VisitRecord:
-    """The sample record, marked RESTRICTED and FOR OFFICIAL USE ONLY."""
+    """The sample record, marked RESTRICTED and FOR OFFICIAL USE ONLY, in revision 2."""
     record = load_record()
     document = record.document.model_copy(
-        update={"classification": CLASSIFICATION, "handling": CAVEAT}
+        update={"classification": CLASSIFICATION, "handling": CAVEAT, "version": VERSION}
     )
     return record.model_copy(update={"document": document})
 
@@ -179,3 +180,28 @@ def test_docx_every_header_and_footer_carries_the_banner(
             banner = [line for line in lines if line in (CLASSIFICATION, CAVEAT)]
             order = [CLASSIFICATION, CAVEAT] if "header" in name else [CAVEAT, CLASSIFICATION]
             assert banner == order, name
+
+
+def check_version(pdf: Path, pages_at_least: int) -> None:
+    """Every page's footer, in the bottom margin, states the record's version."""
+    pages = pdf_pages(pdf)
+    assert len(pages) >= pages_at_least
+    bottom_margin = THEME.margin_bottom_mm * MM
+    for number, page in enumerate(pages, start=1):
+        found = page.find(f"Version {VERSION}")
+        assert [y > page.height - bottom_margin for y in found] == [True], (pdf.name, number)
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS)
+def test_the_version_is_in_the_footer_of_every_page(
+    marked: dict[str, Path], libreoffice: dict[str, Path], kind: DocumentKind
+) -> None:
+    pages = 2 if kind == "memo" else 1
+    check_version(marked[f"{kind}.pdf"], pages)
+    check_version(libreoffice[kind], pages)
+    with zipfile.ZipFile(marked[f"{kind}.docx"]) as package:
+        footers = [n for n in package.namelist() if re.fullmatch(r"word/footer\d*\.xml", n)]
+        assert footers
+        for name in footers:
+            assert any(f"Version {VERSION}" in line for line in part_lines(package, name)), name
