@@ -259,7 +259,8 @@ def render_options(function: Any) -> Any:
         click.option(
             "--draft",
             is_flag=True,
-            help="Mark every page with a diagonal DRAFT watermark (in the documents' language).",
+            help="Mark every page with a diagonal DRAFT watermark (in the documents' language); "
+            "the files are named <record>-memo-draft.<ext> and so on.",
         ),
         lang_option,
         max_input_option,
