@@ -17,7 +17,7 @@ import pytest
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from memo_gen.compose import DOCUMENT_KINDS
+from memo_gen.document import DOCUMENT_KINDS
 from memo_gen.loader import LoadedRecord, load, load_record
 from memo_gen.model import VisitRecord
 from memo_gen.render import Renderer

@@ -31,8 +31,16 @@ from pypdf.generic import ContentStream
 
 from memo_gen.backends.docx import _add_watermark, render_docx
 from memo_gen.backends.pdf import render_pdf
-from memo_gen.compose import DOCUMENT_KINDS, Composer, DocumentKind
-from memo_gen.document import Document, Furniture, Metadata, Paragraph, Run
+from memo_gen.compose import Composer
+from memo_gen.document import (
+    DOCUMENT_KINDS,
+    Document,
+    DocumentKind,
+    Furniture,
+    Metadata,
+    Paragraph,
+    Run,
+)
 from memo_gen.loader import load_record
 from memo_gen.render import Format, Renderer
 from memo_gen.resources import data_dir

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from memo_gen.compose import DOCUMENT_KINDS, Composer, DocumentKind
+from memo_gen.compose import Composer
+from memo_gen.document import DOCUMENT_KINDS, DocumentKind
 from memo_gen.loader import load_record
 from memo_gen.render import render_bytes
 from memo_gen.resources import data_dir, templates_dir

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from memo_gen.compose import DOCUMENT_KINDS, DocumentKind
+from memo_gen.document import DOCUMENT_KINDS, DocumentKind
 from memo_gen.loader import load_record
 from memo_gen.model import VisitRecord
 from memo_gen.render import Renderer

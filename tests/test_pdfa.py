@@ -23,8 +23,7 @@ from PIL import ImageCms
 from reportlab.pdfgen.canvas import Canvas
 
 from memo_gen.backends.pdf import render_pdf
-from memo_gen.compose import DocumentKind
-from memo_gen.document import Document, Furniture, Metadata
+from memo_gen.document import Document, DocumentKind, Furniture, Metadata
 from memo_gen.errors import OutputError
 from memo_gen.loader import load_record, parse_record
 from memo_gen.pdfa import CONFORMANCE, OUTPUT_CONDITION, PART, PDF_VERSION, icc_profile, to_pdfa

@@ -19,8 +19,7 @@ from pypdf import PdfReader
 from big_record import big_record
 from memo_gen import output
 from memo_gen.errors import OutputError
-from memo_gen.output import stage, write_atomic, write_files
-from memo_gen.render import output_stem
+from memo_gen.output import output_stem, stage, write_atomic, write_files
 
 MEMO_GEN = [sys.executable, "-m", "memo_gen"]
 HAVE_O_TMPFILE = hasattr(os, "O_TMPFILE") and Path("/proc/self/fd").is_dir()

@@ -29,7 +29,7 @@ from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_na
 if TYPE_CHECKING:
     import concurrent.futures
 
-    from memo_gen.compose import DocumentKind
+    from memo_gen.document import DocumentKind
     from memo_gen.manifest import Entry
     from memo_gen.render import Format, Renderer
     from memo_gen.signing import Signer, SigningKey
@@ -53,6 +53,8 @@ class BuildSettings:
     pdfa: bool = False
     signing_key: SigningKey | None = None
     """Sign every PDF with this key (each process loads it once)."""
+    side_by_side: bool = False
+    """Render a record's PDF and DOCX files in two processes (for a single record)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def signer(key: SigningKey | None) -> Signer | None:
 
 def stem_for(source: str | None) -> str:
     """The start of the names of a record's files (``None``: the sample record)."""
-    from memo_gen.render import output_stem
+    from memo_gen.output import output_stem
     from memo_gen.resources import sample_record_path
 
     return output_stem(source, "record") if source else sample_record_path().stem
@@ -161,10 +163,20 @@ def refuse_clashing_names(sources: Sequence[str | None]) -> None:
 
 def render_source(source: str | None, settings: BuildSettings) -> Outcome:
     """Load, render and write one record (``None``: the sample record); raises its error."""
-    renderer = _renderer(settings)
-    loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
-    stem = stem_for(source)
-    choice = renderer.composer.choose(loaded.record, settings.lang)
+    from memo_gen.files import Backends, helper_for
+    from memo_gen.theme import theme_for
+
+    out, kinds, formats = settings.output_dir, settings.kinds, settings.formats
+    key = signer(settings.signing_key)
+    backends = Backends(theme_for(settings.template_dir, settings.page_size), settings.pdfa)
+    # Started first, the helper (if any) gets ready while the templates are loaded and the
+    # record is read, validated and composed.
+    with helper_for(backends, formats, key, settings.side_by_side) as helper:
+        renderer = _renderer(settings)
+        loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
+        choice = renderer.composer.choose(loaded.record, settings.lang)
+        lang = choice.language
+        written = renderer.write(loaded, stem_for(source), out, kinds, formats, lang, key, helper)
     warnings = []
     if choice.fell_back_from:
         name = display_name(source) if source else "sample record"
@@ -172,9 +184,6 @@ def render_source(source: str | None, settings: BuildSettings) -> Outcome:
             f"{name}: no templates for its language {choice.fell_back_from!r}; writing in "
             f"{choice.language} (choose with --lang)"
         )
-    out, kinds, formats = settings.output_dir, settings.kinds, settings.formats
-    key = settings.signing_key
-    written = renderer.write(loaded, stem, out, kinds, formats, choice.language, signer(key))
     paths = tuple(file.path for file in written)
     entries = tuple(file.entry for file in written)
     return Outcome(source, paths, warnings=tuple(warnings), entries=entries)

@@ -27,7 +27,7 @@ from memo_gen.signing import PASSPHRASE_VARIABLE
 
 if TYPE_CHECKING:
     from memo_gen.batch import Outcome
-    from memo_gen.compose import DocumentKind
+    from memo_gen.document import DocumentKind
     from memo_gen.model import VisitRecord
     from memo_gen.render import Format
     from memo_gen.signing import SigningKey
@@ -346,7 +346,7 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
         render_source,
         write_manifest,
     )
-    from memo_gen.compose import DOCUMENT_KINDS
+    from memo_gen.document import DOCUMENT_KINDS
     from memo_gen.manifest import previous_manifest
 
     ctx = click.get_current_context()
@@ -368,6 +368,8 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
         signing_key=_signing_key(
             options.get("sign"), options.get("sign_reason"), options.get("sign_location")
         ),
+        # One record: its PDF and DOCX files side by side; several: a record per process.
+        side_by_side=len(sources) == 1,
     )
     finished: list[Outcome] = []  # in the order the records finish, for the manifest
     try:

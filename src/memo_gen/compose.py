@@ -13,10 +13,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from memo_gen.comparisons import ChartMaker
-from memo_gen.document import Document, Furniture, Metadata
+from memo_gen.document import Document, DocumentKind, Furniture, Metadata
 from memo_gen.formatting import Formatter
 from memo_gen.languages import LanguageChoice, TemplateFolder, Words
 from memo_gen.markdown import to_blocks
@@ -24,8 +24,6 @@ from memo_gen.model import Participant, VisitRecord
 from memo_gen.resources import templates_dir
 from memo_gen.templating import TemplateSet
 
-DocumentKind = Literal["memo", "factsheet"]
-DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
 SIDE_LABELS = {"host": "Host side", "guest": "Guest side", "third-party": "Third parties"}
 
 

@@ -26,6 +26,10 @@ ParagraphStyle = Literal[
 ]
 
 
+DocumentKind = Literal["memo", "factsheet"]
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
+
+
 @dataclass(frozen=True)
 class Run:
     """A stretch of text with one look; ``\\n`` inside ``text`` is a line break."""
@@ -174,7 +178,7 @@ class Metadata:
 class Document:
     """A complete document: its blocks, its page furniture and its properties."""
 
-    kind: Literal["memo", "factsheet"]
+    kind: DocumentKind
     blocks: tuple[Block, ...]
     metadata: Metadata
     furniture: Furniture = field(default_factory=Furniture)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -62,6 +63,10 @@ class MemoGenError(Exception):
         super().__init__(message)
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled whole (the helper process sends it back): its problems and notes too.
+        return (type(self), (self.message, self.problems), self.__dict__)
 
     @property
     def line(self) -> str:

@@ -12,15 +12,19 @@ between two names it leaves the first file named, complete, and no other.)
 Where ``O_TMPFILE`` is missing (not Linux, or a file system without it) a file is staged
 under a hidden name ``.<name>.<random>.part`` instead; it is removed on every failure a
 process survives (an exception, Ctrl-C, SIGTERM), but SIGKILL or a power cut can leave it.
+
+:func:`output_stem` makes the safe start of the names of a record's files.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import signal
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,3 +206,13 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def output_stem(source: str | Path | None, default: str) -> str:
+    """A safe file-name stem from a record's name: its stem, with anything that is not a
+    letter, digit, ``.``, ``_`` or ``-`` replaced, never empty, never hidden."""
+    if source is None or str(source) == "-":
+        return default
+    stem = unicodedata.normalize("NFC", Path(str(source)).stem)
+    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._")
+    return stem[:100] or default

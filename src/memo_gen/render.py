@@ -1,68 +1,37 @@
-"""A record → its documents as files: compose, render with a backend, finish, write atomically.
+"""A record → its documents as files: compose each document, render it in every asked-for
+format (:mod:`memo_gen.files`), write the files atomically.
 
-A backend is imported only when its format is asked for (ReportLab is slow to import), and
-so are the PDF's finishing steps: PDF/A (pikepdf), then the signature (pyHanko), always in
-that order, since nothing may change a signed file. Every document of a record is rendered
-and finished in memory before the first file is written, and the files are written together
-(:func:`memo_gen.output.write_files`), so a failure or an interruption leaves no new file
-behind.
+Every document of a record is rendered and finished in memory before the first file is
+written, and the files are written together (:func:`memo_gen.output.write_files`), so a
+failure or an interruption leaves no new file behind.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from memo_gen.compose import Composer, DocumentKind
-from memo_gen.document import Document
+from memo_gen.compose import Composer
+from memo_gen.document import Document, DocumentKind
+from memo_gen.files import Backends, Format, Output, Task
 from memo_gen.loader import LoadedRecord
 from memo_gen.manifest import Entry, entry_for
 from memo_gen.model import VisitRecord
 from memo_gen.output import write_files
-from memo_gen.resources import templates_dir
-from memo_gen.theme import PageSize, Theme, load_theme
+from memo_gen.theme import PageSize, Theme, theme_for
 
 if TYPE_CHECKING:
+    from memo_gen.sidecar import Helper
     from memo_gen.signing import Signer
 
-Format = Literal["docx", "pdf"]
+__all__ = ["Format", "Output", "Renderer", "Written", "render_bytes"]
 
 
 def render_bytes(document: Document, fmt: Format, theme: Theme) -> bytes:
     """One document in one format."""
-    if fmt == "pdf":
-        from memo_gen.backends.pdf import render_pdf
-
-        return render_pdf(document, theme)
-    from memo_gen.backends.docx import render_docx
-
-    return render_docx(document, theme)
-
-
-def output_stem(source: str | Path | None, default: str) -> str:
-    """A safe file-name stem from a record's name: its stem, with anything that is not a
-    letter, digit, ``.``, ``_`` or ``-`` replaced, never empty, never hidden."""
-    if source is None or str(source) == "-":
-        return default
-    stem = unicodedata.normalize("NFC", Path(str(source)).stem)
-    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._")
-    return stem[:100] or default
-
-
-@dataclass(frozen=True)
-class Output:
-    """One document in one format, in memory: what its file will hold."""
-
-    kind: DocumentKind
-    format: Format
-    data: bytes
-    pages: int | None = None
-    """The pages of memo-gen's layout: a PDF's own; for a DOCX, those of the same document's
-    PDF when it was made too (a word processor lays a DOCX out afresh), else ``None``."""
+    return Backends(theme).output(document, fmt).data
 
 
 @dataclass(frozen=True)
@@ -92,9 +61,13 @@ class Renderer:
         draft: bool = False,
         pdfa: bool = False,
     ) -> Renderer:
-        folder = template_dir or templates_dir()
-        theme = load_theme(folder).with_page_size(page_size)
-        return cls(Composer(folder), theme, draft, pdfa)
+        theme = theme_for(template_dir, page_size)
+        return cls(Composer(template_dir), theme, draft, pdfa)
+
+    @property
+    def backends(self) -> Backends:
+        """The backends and the PDF's finishing this renderer uses."""
+        return Backends(self.theme, self.pdfa)
 
     def outputs(
         self,
@@ -103,40 +76,15 @@ class Renderer:
         formats: Sequence[Format],
         lang: str | None = None,
         signer: Signer | None = None,
+        helper: Helper[list[Task], list[Output]] | None = None,
     ) -> list[Output]:
         """Every asked-for document of a record, in memory, in ``lang`` (default: the
         record's ``document.language``, see :meth:`Composer.choose`); each PDF signed by
-        ``signer`` when one is given."""
-        outputs: list[Output] = []
-        for kind in kinds:
-            document = self.composer.compose(record, kind, lang, draft=self.draft)
-            made: dict[Format, Output] = {}
-            # The PDF first, so that the DOCX can state the pages of its layout.
-            for fmt in sorted(formats, key=lambda fmt: fmt != "pdf"):
-                made[fmt] = self._output(document, fmt, signer, made.get("pdf"))
-            outputs.extend(made[fmt] for fmt in formats)
-        return outputs
-
-    def _output(
-        self, document: Document, fmt: Format, signer: Signer | None, pdf: Output | None
-    ) -> Output:
-        if fmt == "docx":
-            from memo_gen.backends.docx import render_docx
-
-            pages = pdf.pages if pdf else None
-            return Output(document.kind, fmt, render_docx(document, self.theme), pages)
-        from memo_gen.backends.pdf import render_pdf_counted
-
-        data, pages = render_pdf_counted(document, self.theme)
-        if self.pdfa:
-            from memo_gen.pdfa import to_pdfa
-
-            data = to_pdfa(data, document.metadata)
-        if signer is not None:
-            from memo_gen.signing import sign_pdf
-
-            data = sign_pdf(data, signer)
-        return Output(document.kind, fmt, data, pages)
+        ``signer`` when one is given; a share rendered by ``helper`` when one is given
+        (:func:`memo_gen.files.helper_for`)."""
+        documents = [self.composer.compose(record, kind, lang, draft=self.draft) for kind in kinds]
+        tasks = [(document, fmt) for document in documents for fmt in formats]
+        return self.backends.outputs(tasks, signer, helper)
 
     def render(
         self,
@@ -158,11 +106,12 @@ class Renderer:
         formats: Sequence[Format],
         lang: str | None = None,
         signer: Signer | None = None,
+        helper: Helper[list[Task], list[Output]] | None = None,
     ) -> list[Written]:
         """Render, then write ``<stem>-<kind>.<format>`` files (``<stem>-<kind>-draft.<format>``
         for a draft) into ``out_dir``; returns what was written, with the manifest entry of
         each file."""
-        outputs = self.outputs(loaded.record, kinds, formats, lang, signer)
+        outputs = self.outputs(loaded.record, kinds, formats, lang, signer, helper)
         # A draft never takes the place of the final files (nor of their signatures).
         mark = "-draft" if self.draft else ""
         paths = [out_dir / f"{stem}-{output.kind}{mark}.{output.format}" for output in outputs]

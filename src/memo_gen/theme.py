@@ -95,6 +95,14 @@ class Theme:
         return self.page_width_pt - (self.margin_left_mm + self.margin_right_mm) * MM
 
 
+def theme_for(template_dir: Path | None, page_size: PageSize | None = None) -> Theme:
+    """The theme of a template folder (memo-gen's own when ``None``), on ``page_size``
+    paper when one is given."""
+    from memo_gen.resources import templates_dir
+
+    return load_theme(template_dir or templates_dir()).with_page_size(page_size)
+
+
 def load_theme(folder: Path) -> Theme:
     """Read ``theme.toml`` from a template folder; a missing file gives the defaults."""
     path = folder / THEME_FILE
