@@ -10,12 +10,10 @@ outlines, not text: in its PDFs the watermark is found by its fill colour on eve
 from __future__ import annotations
 
 import io
-import json
 import math
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 import zipfile
 from collections import Counter
@@ -45,6 +43,7 @@ from memo_gen.loader import load_record
 from memo_gen.render import Format, Renderer
 from memo_gen.resources import data_dir
 from memo_gen.theme import PAGE_SIZES_PT, load_theme
+from test_imports import loaded
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = load_theme(REPO / "templates")
@@ -63,20 +62,6 @@ needs_poppler = pytest.mark.skipif(
 )
 
 Files = dict[tuple[str, DocumentKind, Format], bytes]
-
-# Runs the command line in a fresh interpreter, then lists every module it loaded (the
-# pattern of test_imports.py, which is not importable from here).
-PROBE = """
-import json, sys
-from memo_gen.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit as exc:
-    code = exc.code
-else:
-    code = 0
-print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
-"""
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -162,17 +147,6 @@ def watermark_shapes(xml: bytes) -> list[etree._Element]:
     ]
 
 
-def imported(*args: str) -> set[str]:
-    """Every module (dotted names) loaded by ``memo-gen ARGS`` in a new interpreter."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    assert report["exit"] == 0, done.stderr
-    return set(report["modules"])
-
-
 def style_of(shape: etree._Element) -> dict[str, str]:
     return dict(item.split(":", 1) for item in shape.get("style", "").split(";"))
 
@@ -185,26 +159,26 @@ def synthetic(furniture: Furniture, paragraphs: int = 1) -> Document:
 # --- fixtures -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def drafts() -> Files:
-    """The sample record's memo and fact sheet, as drafts, in both formats and languages."""
-    renderer = Renderer.create(draft=True)
+def rendered(draft: bool) -> Files:
+    """The sample record's memo and fact sheet in both formats and languages."""
+    renderer = Renderer.create(draft=draft)
     files: Files = {}
     for lang in LANGUAGES:
-        rendered = renderer.render(load_record(), DOCUMENT_KINDS, ("pdf", "docx"), lang)
-        files.update({(lang, kind, fmt): data for (kind, fmt), data in rendered.items()})
+        documents = renderer.render(load_record(), DOCUMENT_KINDS, ("pdf", "docx"), lang)
+        files.update({(lang, kind, fmt): data for (kind, fmt), data in documents.items()})
     return files
+
+
+@pytest.fixture(scope="module")
+def drafts() -> Files:
+    """The documents as drafts."""
+    return rendered(draft=True)
 
 
 @pytest.fixture(scope="module")
 def finals() -> Files:
     """The same documents without ``draft``."""
-    renderer = Renderer.create()
-    files: Files = {}
-    for lang in LANGUAGES:
-        rendered = renderer.render(load_record(), DOCUMENT_KINDS, ("pdf", "docx"), lang)
-        files.update({(lang, kind, fmt): data for (kind, fmt), data in rendered.items()})
-    return files
+    return rendered(draft=False)
 
 
 @pytest.fixture(scope="module")
@@ -452,7 +426,7 @@ def test_docx_every_header_part_holds_the_watermark(
 def test_docx_draft_never_imports_reportlab(tmp_path: Path) -> None:
     # The DOCX measures its WordArt with Pillow (backends.watermark), not the PDF backend.
     record = str(data_dir() / "short-readout.yaml")
-    modules = imported("docx", "--draft", record, "-o", str(tmp_path))
+    modules = loaded("docx", "--draft", record, "-o", str(tmp_path))
     assert "memo_gen.backends.docx" in modules
     assert not {m for m in modules if m.split(".")[0] == "reportlab"}
     assert not {m for m in modules if m.startswith("memo_gen.backends.pdf")}

@@ -37,7 +37,7 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-print(json.dumps({"exit": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+print(json.dumps({"exit": code, "modules": sorted(sys.modules)}))
 """
 
 RENDERING = {"reportlab", "docx", "jinja2", "markdown_it", "mdit_py_plugins", "PIL", "lxml"}
@@ -48,6 +48,11 @@ SIGNING = {"pyhanko", "pyhanko_certvalidator"}
 def imported(*args: str, env: Mapping[str, str] | None = None) -> set[str]:
     """The top-level packages loaded by ``memo-gen ARGS`` in a new interpreter (with
     ``env`` added to this process's environment, less any signing passphrase)."""
+    return {name.split(".")[0] for name in loaded(*args, env=env)}
+
+
+def loaded(*args: str, env: Mapping[str, str] | None = None) -> set[str]:
+    """Every module (dotted names) :func:`imported` finds loaded."""
     environment = {k: v for k, v in os.environ.items() if k != PASSPHRASE_VARIABLE}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
