@@ -84,9 +84,14 @@ class Backends:
         if helper is None:
             outputs = [self.output(document, fmt, signer) for document, fmt in tasks]
         else:
-            helper.send([task for task in tasks if needs_reportlab(*task)])
-            mine = [self.output(*task, signer) for task in tasks if not needs_reportlab(*task)]
-            outputs = mine + helper.result()
+            theirs = [task for task in tasks if needs_reportlab(*task)]
+            mine = [task for task in tasks if not needs_reportlab(*task)]
+            helper.send(theirs)
+            outputs = [self.output(*task, signer) for task in mine]
+            try:
+                outputs += helper.result()
+            except sidecar.HelperLost:  # killed (out of memory?): its share is done here
+                outputs += [self.output(*task, signer) for task in theirs]
         made = {(output.kind, output.format): output for output in outputs}
         pages = {kind: output.pages for (kind, fmt), output in made.items() if fmt == "pdf"}
         return [
