@@ -20,7 +20,22 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from memo_gen import sidecar
-from memo_gen.document import Chart, Document
+from memo_gen.document import (
+    Block,
+    Chart,
+    ChartBar,
+    Document,
+    Furniture,
+    HeaderBlock,
+    HeaderField,
+    Heading,
+    List,
+    ListItem,
+    Metadata,
+    Paragraph,
+    Run,
+    Table,
+)
 from memo_gen.theme import Theme
 
 if TYPE_CHECKING:
@@ -106,12 +121,28 @@ class Backends:
         from memo_gen.backends.pdf import render_pdf_counted  # noqa: F401
         from memo_gen.backends.pdf_fonts import FontChain
 
-        if "docx" in formats:  # for a DOCX with a chart
-            from memo_gen.backends.chart import chart_rows  # noqa: F401
-            from memo_gen.backends.docx import render_docx  # noqa: F401
         FontChain.of(self.theme)
         if self.pdfa:
             import pikepdf  # noqa: F401
+        # A small document of every kind of block, rendered once, so that what the libraries
+        # do only the first time (styles, caches) is done before the real work arrives.
+        for fmt in formats:
+            self.output(_warm_up(), fmt)
+
+
+def _warm_up() -> Document:
+    words = (Run("Warm "), Run("up", bold=True), Run(" once", italic=True))
+    blocks: tuple[Block, ...] = (
+        HeaderBlock((HeaderField("TO:", words),)),
+        Heading(words),
+        Paragraph(words, number="1."),
+        List((ListItem((Paragraph(words),)),)),
+        Table(((Run("A"),), (Run("B"),)), (((Run("1"),), (Run("2"),)),), (0.5, 0.5),
+              ("left", "right")),
+        Chart("Warm-up", "units", (ChartBar("one", 1.0), ChartBar("two", 2.0, "target"))),
+    )  # fmt: skip
+    furniture = Furniture(classification="WARM-UP", footer="warm-up")
+    return Document("factsheet", blocks, Metadata(title="warm-up", author="memo-gen"), furniture)
 
 
 def needs_reportlab(document: Document, fmt: Format) -> bool:
