@@ -7,6 +7,7 @@ in a real subprocess, as a user would.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -346,3 +347,20 @@ def test_subprocess_usage_error(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert process.stderr.startswith("Usage: memo-gen validate")
     assert "Error: No such option" in process.stderr and "--no-such-option" in process.stderr
+
+
+def test_a_reader_that_goes_away_stops_the_printing_quietly(tmp_path: Path) -> None:
+    # `memo-gen build | head -1`, with head gone before the first line: the files and the
+    # manifest are written, nothing is said, and the exit code is that of SIGPIPE.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "memo_gen", "build", "-o", str(tmp_path / "out")],
+            stdout=write_end, stderr=subprocess.PIPE, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, b"")
+    written = sorted(p.suffix for p in (tmp_path / "out").iterdir())
+    assert written == [".docx", ".docx", ".json", ".pdf", ".pdf"]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from memo_gen import __version__
-from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, Interrupted, MemoGenError
+from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE, Interrupted, MemoGenError
 from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
 from memo_gen.signing import PASSPHRASE_VARIABLE
@@ -56,6 +56,12 @@ class MemoGenGroup(click.Group):
                 raise
             report(exc)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader of standard output went away (`memo-gen build | head -1`): the files
+            # are written; stop printing, quietly, as a program killed by SIGPIPE would.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_SIGNAL_BASE + signal.SIGPIPE)
         except KeyboardInterrupt as exc:
             if ctx.params.get("debug"):
                 raise
@@ -376,7 +382,9 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
     try:
         if len(sources) == 1 or ctx.find_root().params.get("debug"):
             for source in sources:
-                finished.append(_show(render_source(source, settings)))
+                outcome = render_source(source, settings)
+                finished.append(outcome)  # listed in the manifest even if printing fails
+                _show(outcome)
             return
         workers = options.get("jobs") or default_jobs()
         stderr = sys.stderr
