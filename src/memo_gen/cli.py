@@ -231,6 +231,13 @@ def lang_option(function: Any) -> Any:
     )(function)
 
 
+def _with_options(function: Any, options: Sequence[Any]) -> Any:
+    """``function`` decorated with ``options``, listed in the order ``--help`` shows them."""
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 def render_options(function: Any) -> Any:
     """The options ``docx``, ``pdf`` and ``build`` share."""
     options = [
@@ -272,9 +279,7 @@ def render_options(function: Any) -> Any:
         max_input_option,
         limit_options,
     ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    return _with_options(function, options)
 
 
 def pdf_options(function: Any) -> Any:
@@ -297,9 +302,7 @@ def pdf_options(function: Any) -> Any:
         click.option("--sign-reason", metavar="TEXT", help="The reason the signature states."),
         click.option("--sign-location", metavar="TEXT", help="The place the signature states."),
     ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    return _with_options(function, options)
 
 
 def _signing_key(path: Path | None, reason: str | None, location: str | None) -> SigningKey | None:

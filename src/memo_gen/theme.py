@@ -6,6 +6,7 @@ change the look of both formats at once.
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -95,9 +96,11 @@ class Theme:
         return self.page_width_pt - (self.margin_left_mm + self.margin_right_mm) * MM
 
 
+@functools.cache
 def theme_for(template_dir: Path | None, page_size: PageSize | None = None) -> Theme:
     """The theme of a template folder (memo-gen's own when ``None``), on ``page_size``
-    paper when one is given."""
+    paper when one is given; read once per process (a batch worker renders many records
+    with it, and a record's helper process and renderer share it)."""
     from memo_gen.resources import templates_dir
 
     return load_theme(template_dir or templates_dir()).with_page_size(page_size)
