@@ -268,6 +268,8 @@ def render_many(
     import concurrent.futures  # here: a single record needs no pool
     import multiprocessing
 
+    from memo_gen.output import signals_held
+
     if multiprocessing.get_start_method() == "fork":
         _preload(settings)  # forked workers start with it all in memory, loaded once
     pool = concurrent.futures.ProcessPoolExecutor(
@@ -281,9 +283,13 @@ def render_many(
         finished = 0
         while finished < len(futures):
             if pending:
-                ready, pending = concurrent.futures.wait(
-                    pending, return_when=concurrent.futures.FIRST_COMPLETED
-                )
+                # Ctrl-C and SIGTERM are held back while waiting and delivered between waits:
+                # raised inside wait(), they would leave its locks on the futures taken, and
+                # stopping the pool would then wait for ever.
+                with signals_held():
+                    ready, pending = concurrent.futures.wait(
+                        pending, timeout=0.1, return_when=concurrent.futures.FIRST_COMPLETED
+                    )
                 for future in ready:
                     reported.add(future)
                     if done:
