@@ -364,3 +364,35 @@ def test_a_reader_that_goes_away_stops_the_printing_quietly(tmp_path: Path) -> N
     assert (done.returncode, done.stderr) == (141, b"")
     written = sorted(p.suffix for p in (tmp_path / "out").iterdir())
     assert written == [".docx", ".docx", ".json", ".pdf", ".pdf"]
+
+
+# A library that warns as memo-gen loads the record, as pyHanko does on import with a newer
+# cryptography (CryptographyDeprecationWarning is a UserWarning, shown by default).
+FOREIGN_WARNING = """
+import sys, warnings
+import memo_gen.loader as loader
+from memo_gen import cli
+load = loader.load_record
+def warning_load(*args, **kwargs):
+    warnings.warn("a library's deprecation", UserWarning, stacklevel=1)
+    return load(*args, **kwargs)
+cli.load_record = warning_load
+cli.main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_foreign_warnings_stay_off_stderr_unless_debug(debug: bool) -> None:
+    args = ["--debug", "validate"] if debug else ["validate"]
+    process = subprocess.run(
+        [sys.executable, "-c", FOREIGN_WARNING, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    assert "OK" in process.stdout
+    if debug:
+        assert "UserWarning: a library's deprecation" in process.stderr
+    else:
+        assert process.stderr == ""

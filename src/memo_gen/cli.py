@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -133,7 +134,9 @@ def limit_options(function: Any) -> Any:
 
 @click.group(cls=MemoGenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="memo-gen")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option(
+    "--debug", is_flag=True, help="Show the full traceback of an error, and libraries' warnings."
+)
 def cli(debug: bool) -> None:
     """Render a diplomatic visit record as a memorandum and a fact sheet.
 
@@ -141,6 +144,12 @@ def cli(debug: bool) -> None:
     4 invalid record, 5 template error, 6 output error, 7 signing key unusable,
     8 verification failed, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     """
+    if not debug:
+        # memo-gen says what the user must know in its own messages. A library's warning
+        # (pyHanko's CryptographyDeprecationWarning on import, say) speaks to developers, and
+        # on stderr it would read as a problem with the documents; --debug shows them.
+        # Forked workers inherit the filter.
+        warnings.simplefilter("ignore")
 
 
 def _summary(record: VisitRecord) -> str:
