@@ -49,5 +49,7 @@ def big_record(topics: int) -> dict[str, Any]:
             "points": [f"Point {i}.1 on tariffs.", f"Point {i}.2 on schedules."],
         })  # fmt: skip
         speaker = "nurtleu" if i % 2 else "bayramov"
-        data["quotes"].append({"speaker": speaker, "topic": f"t{i}", "text": f"Quote {i}."})
+        data["quotes"].append(
+            {"speaker": speaker, "kind": "direct", "topic": f"t{i}", "text": f"Quote {i}."}
+        )
     return data

@@ -38,6 +38,7 @@ from memo_gen.model import (
     ParticipantRole,
     Person,
     Place,
+    Qualifier,
     Quote,
     RelativeDate,
     Scale,
@@ -253,14 +254,15 @@ def visit_records(draw: DrawFn) -> VisitRecord:
 
     # The visit and its countries.
     host, guest = draw(_maybe(countries())), draw(_maybe(countries()))
+    sides = draw(_few(countries(), 2))
     third = draw(_few(countries(), 2))
     place = draw(_maybe(places()))
     codes = sorted(
-        {c.code for c in (host, guest, *third) if c is not None}
+        {c.code for c in (host, guest, *sides, *third) if c is not None}
         | ({place.country.code} if place is not None and place.country is not None else set())
     )
-    start = draw(date_refs)
-    end = draw(_maybe(date_refs))
+    start = draw(_maybe(date_refs))
+    end = draw(_maybe(date_refs)) if start is not None else None
     if (
         isinstance(start, PartialDate)
         and isinstance(end, PartialDate)
@@ -278,12 +280,14 @@ def visit_records(draw: DrawFn) -> VisitRecord:
             Participant(
                 id=new_id(),
                 name=name,
+                honorific=draw(_MAYBE_LINES),
+                post_nominals=draw(_MAYBE_LINES),
                 native_name=draw(_MAYBE_LINES),
                 title=title,
                 country=draw(_maybe(st.sampled_from(codes))) if codes else None,
                 organisation=draw(_MAYBE_LINES),
                 side=draw(_maybe(st.sampled_from(["host", "guest", "third-party", "other"]))),
-                role=draw(_literal(ParticipantRole)),
+                role=draw(_maybe(_literal(ParticipantRole))),
                 group=draw(st.booleans()),
                 present=draw(st.booleans()),
             )
@@ -302,7 +306,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
         Meeting(
             id=new_id(),
             title=draw(lines()),
-            format=draw(_literal(MeetingFormat)),
+            format=draw(_maybe(_literal(MeetingFormat))),
             date=draw(_maybe(date_refs)),
             time=draw(_maybe(st.from_regex(r"([01][0-9]|2[0-3]):[0-5][0-9]", fullmatch=True))),
             place=draw(_maybe(places())),
@@ -319,6 +323,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
         multiplier = draw(_maybe(st.floats(0, 1e6, allow_nan=False)))
         if value is None and multiplier is None:
             value = draw(st.integers(-(10**12), 10**12).map(float))
+        qualifier = draw(_maybe(_literal(Qualifier)))
         figures.append(
             Figure(
                 id=new_id(),
@@ -329,8 +334,10 @@ def visit_records(draw: DrawFn) -> VisitRecord:
                 currency=draw(_maybe(st.sampled_from(CURRENCIES))),
                 per=draw(_MAYBE_LINES),
                 period=draw(_MAYBE_LINES),
-                kind=draw(_literal(FigureKind)),
-                approximate=draw(st.booleans()),
+                months=draw(_maybe(st.integers(1, 1200))),
+                kind=draw(_maybe(_literal(FigureKind))),
+                qualifier=qualifier,
+                approximate=draw(st.booleans()) if qualifier in (None, "about") else False,
                 multiplier=multiplier,
                 change_of=one([f.id for f in figures]),
                 base_period=draw(_MAYBE_LINES),
@@ -360,6 +367,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
             speaker=draw(st.sampled_from(people)),
             text=draw(texts()),
             kind=draw(st.sampled_from(["direct", "reported"])),
+            truncated=draw(_maybe(st.sampled_from(["start", "end", "both"]))),
             topic=one(topic_ids),
             meeting=one(meeting_ids),
             occasion=draw(_MAYBE_LINES),
@@ -372,16 +380,17 @@ def visit_records(draw: DrawFn) -> VisitRecord:
         title, field = draw(_MAYBE_LINES), draw(_MAYBE_LINES)
         if title is None and field is None:
             field = draw(lines())
+        status = draw(_maybe(_literal(AgreementStatus)))
         agreements.append(
             Agreement(
                 id=new_id(),
                 title=title,
                 field=field,
-                kind=draw(_literal(AgreementKind)),
-                status=draw(_literal(AgreementStatus)),
+                kind=draw(_maybe(_literal(AgreementKind))),
+                status=status,
                 date=draw(_maybe(date_refs)),
                 count=draw(_maybe(st.integers(1, 10**9))),
-                signed_by=some(people),
+                signed_by=some(people) if status in ("signed", "initialled") else (),
                 institutions=draw(_few(lines())),
                 meeting=one(meeting_ids),
                 background=draw(st.booleans()),
@@ -394,7 +403,11 @@ def visit_records(draw: DrawFn) -> VisitRecord:
             id=new_id(),
             title=draw(lines()),
             kind=draw(
-                st.sampled_from(["fund", "programme", "event", "institution", "project", "other"])
+                _maybe(
+                    st.sampled_from(
+                        ["fund", "programme", "event", "institution", "project", "other"]
+                    )
+                )
             ),
             date=draw(_maybe(date_refs)),
             place=draw(_maybe(places())),
@@ -427,24 +440,26 @@ def visit_records(draw: DrawFn) -> VisitRecord:
                 release_number=_MAYBE_LINES,
                 language=_maybe(language_tags),
                 notes=_few(texts()),
+                incomplete=st.booleans(),
             )
         )
     )
     visit = Visit(
         title=draw(lines()),
-        kind=draw(_literal(VisitKind)),
+        kind=tuple(draw(st.lists(_literal(VisitKind), max_size=2, unique=True))),
         start=start,
         end=end,
         place=place,
         host=host,
         guest=guest,
+        sides=sides,
         third_countries=third,
         event=draw(_MAYBE_LINES),
         occasion=occasion,
         source=source,
     )
     document = draw(
-        st.just(Document())
+        st.builds(Document, date=full_dates)
         | st.builds(
             Document,
             kind=st.sampled_from(
@@ -453,7 +468,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
             reference=_MAYBE_LINES,
             classification=_MAYBE_LINES,
             handling=_MAYBE_LINES,
-            date=_maybe(full_dates),
+            date=full_dates,
             ministry=_MAYBE_LINES,
             department=_MAYBE_LINES,
             to=_few(persons()),
@@ -478,6 +493,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
         participants=tuple(participants),
         meetings=tuple(meetings),
         topics=tuple(topics),
+        cooperation=tuple(draw(st.lists(_literal(Area), max_size=3))),
         quotes=tuple(quotes),
         figures=tuple(figures),
         agreements=tuple(agreements),
@@ -490,7 +506,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
                     what=texts(),
                     who=_MAYBE_LINES,
                     due=_maybe(date_refs),
-                    status=st.sampled_from(["open", "in-progress", "done"]),
+                    status=_maybe(st.sampled_from(["open", "in-progress", "done"])),
                 )
             )
         ),

@@ -27,14 +27,14 @@ def invoke(runner: CliRunner, *args: str) -> Result:
 
 
 def records(folder: Path, names: list[str], broken: tuple[str, ...] = ()) -> list[Path]:
-    """Copies of the short readout named ``names``; those in ``broken`` lack the visit's
-    start (exit code 4)."""
+    """Copies of the short readout named ``names``; those in ``broken`` lack the memorandum's
+    date (exit code 4)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in names:
         path = folder / name
         if name in broken:
-            path.write_text("visit:\n  title: No start date\n", encoding="utf-8")
+            path.write_text("visit:\n  title: No memorandum date\n", encoding="utf-8")
         else:
             shutil.copyfile(SHORT, path)
         paths.append(path)
@@ -65,7 +65,7 @@ def test_one_failing_record_does_not_stop_the_others(runner: CliRunner, tmp_path
     assert not any(p.exists() for p in written(out, "b"))
     lines = result.stderr.splitlines()
     assert lines[0] == f"Error: {bad}: not a valid visit record (1 problem)"
-    assert lines[1].startswith("  visit.start: ")
+    assert lines[1].startswith("  document.date: required")
     assert lines[-1] == "Error: 1 of 3 records failed"
 
 
@@ -95,7 +95,7 @@ def test_a_folder_stands_for_its_records_in_order(runner: CliRunner, tmp_path: P
     folder = tmp_path / "in"
     records(folder, ["b.yml", "a.yaml", "c.json"])
     (folder / "c.json").write_text(
-        '{"visit": {"title": "Talks", "start": "2025-04-01"}}', encoding="utf-8"
+        '{"visit": {"title": "Talks"}, "document": {"date": "2025-04-01"}}', encoding="utf-8"
     )
     (folder / "notes.txt").write_text("not a record", encoding="utf-8")
     (folder / ".hidden.yaml").write_text("not: [a record", encoding="utf-8")

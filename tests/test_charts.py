@@ -34,12 +34,17 @@ EMU_PER_INCH = 914400
 
 
 def figure(id: str, value: float, **extra: Any) -> dict[str, Any]:
-    return {"id": id, "label": f"Figure {id}", "value": value, **extra}
+    """A figure of the one measure these tests compare, unless ``extra`` says otherwise."""
+    return {"id": id, "label": "Trade turnover", "value": value, **extra}
 
 
 def charts_of(*figures: dict[str, Any], line: str | None = None) -> list[Chart]:
     record = validate_record(
-        {"visit": {"title": "A visit", "start": "2025-03-13"}, "figures": list(figures)}
+        {
+            "document": {"date": "2025-03-14"},
+            "visit": {"title": "A visit", "start": "2025-03-13"},
+            "figures": list(figures),
+        }
     )
     ids = (line or " ".join(f["id"] for f in figures)).split()
     return ChartMaker(record, Formatter())(ids)
@@ -96,6 +101,53 @@ def test_no_chart_when_nothing_compares() -> None:
         ([figure("a", 1), {"id": "b", "label": "x", "multiplier": 5}], []),
         ([figure("a", 1), figure("b", 2, kind="change")], []),
         ([figure("a", 1)], []),
+        # Unlike measures that share a unit: turnover, exports and imports are not one chart.
+        (
+            [
+                figure("a", 6, currency="USD"),
+                figure("b", 4, currency="USD", label="Exports"),
+                figure("c", 2, currency="USD", label="Imports"),
+            ],
+            [],
+        ),
+        # The same measure whatever the case and spacing of its label.
+        ([figure("a", 1), figure("b", 2, label="trade  Turnover")], [1.0, 2.0]),
+        # A full year beside four months is no comparison; equal periods are.
+        ([figure("a", 6, period="2024"), figure("b", 2, period="January–April 2025")], []),
+        (
+            [
+                figure("a", 6, period="2024"),
+                figure("b", 2, period="January–April 2025", months=4),
+            ],
+            [],
+        ),
+        (
+            [
+                figure("a", 1.5, period="January–April 2024", months=4),
+                figure("b", 2, period="January–April 2025", months=4),
+            ],
+            [1.5, 2.0],
+        ),
+        ([figure("a", 6, period="2023"), figure("b", 7, period="2024")], [6.0, 7.0]),
+        # A bound other than "about" cannot be drawn as a bar.
+        ([figure("a", 1), figure("b", 2, qualifier="more-than")], []),
+        ([figure("a", 1), figure("b", 2, qualifier="about")], [1.0, 2.0]),
+        # A target with no period is drawn beside the actual years of its measure.
+        (
+            [
+                figure("a", 533.4, period="2024", kind="actual"),
+                figure("b", 1000, kind="target"),
+            ],
+            [533.4, 1000.0],
+        ),
+        # A rate carries its period's length: a forecast "in the medium term" compares.
+        (
+            [
+                figure("a", 1.4, unit="t", per="year", period="2024"),
+                figure("b", 2.2, unit="t", per="year", period="medium term", kind="forecast"),
+            ],
+            [1.4, 2.2],
+        ),
         # Scales convert to the smallest; case does not matter for units.
         (
             [
@@ -114,7 +166,7 @@ def test_which_figures_compare(figures: list[dict[str, Any]], bars: list[float])
 def test_one_line_gives_a_chart_per_group_and_none_twice() -> None:
     figures = [figure("a", 1, unit="t"), figure("b", 2, unit="t"), figure("c", 3), figure("d", 4)]
     record = validate_record(
-        {"visit": {"title": "A visit", "start": "2025-03-13"}, "figures": figures}
+        {"document": {"date": "2025-03-14"}, "visit": {"title": "A visit"}, "figures": figures}
     )
     maker = ChartMaker(record, Formatter())
     assert [len(c.bars) for c in maker(["a", "b", "c", "d", "unknown"])] == [2, 2]
@@ -297,3 +349,21 @@ def test_the_same_record_gives_the_same_russian_files(
     for path in paths:
         original = built["ru"][path.name.replace("astana-2025-03-13-", "sample-")]
         assert path.read_bytes() == original.read_bytes(), path.name
+
+
+def test_a_bar_says_what_it_is() -> None:
+    (chart,) = charts_of(
+        figure("a", 533.4, period="2024", kind="actual"),
+        figure("b", 1000, kind="target"),
+        figure("c", 700, period="2025", kind="forecast"),
+        figure("d", 600, period="2023"),
+        figure("e", 650, period="2022", qualifier="about"),
+    )
+    assert chart.title == "Trade turnover"
+    assert [(bar.label, bar.text) for bar in chart.bars] == [
+        ("2024", "533.4"),
+        ("Target", "1,000"),
+        ("2025 (forecast)", "700"),
+        ("2023", "600"),
+        ("2022", "about 650"),
+    ]

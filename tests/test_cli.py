@@ -19,6 +19,7 @@ from memo_gen import __version__, cli
 from memo_gen.errors import MemoGenError
 from memo_gen.loader import load_record, parse_record
 from memo_gen.resources import schema_path
+from memo_gen.validate import MEMO_DATE_MESSAGE
 
 SAMPLE_OK = "sample record: OK (4 participants, 2 meetings, 6 topics, 7 figures, 3 agreements)\n"
 REGENERATE = "memo-gen schema > data/visit-record.schema.json"
@@ -105,7 +106,7 @@ def test_validate_prints_one_line_per_problem(runner: CliRunner, records_dir: Pa
     lines = invoke(runner, "validate", str(path)).stderr.splitlines()
     assert lines[0] == f"Error: {path}: not a valid visit record (8 problems)"
     assert len(lines) == 9
-    assert lines[1] == "  visit.start: required field is missing (line 5)"
+    assert lines[1] == f"  document.date: {MEMO_DATE_MESSAGE} (line 3)"
     assert all(line.startswith("  ") for line in lines[1:])
 
 
@@ -162,7 +163,12 @@ def test_validate_stdin_yaml(runner: CliRunner, repo: Path) -> None:
 
 
 def test_validate_stdin_json(runner: CliRunner) -> None:
-    result = invoke(runner, "validate", "-", stdin='{"visit": {"title": "T", "start": 2025}}')
+    result = invoke(
+        runner,
+        "validate",
+        "-",
+        stdin='{"visit": {"title": "T"}, "document": {"date": "2025-03-14"}}',
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("<stdin>: OK (0 participants")
 
@@ -242,7 +248,7 @@ def test_schema_is_json_schema(runner: CliRunner) -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["title"] == "memo-gen visit record"
     assert REGENERATE in schema["$comment"]
-    assert schema["required"] == ["visit"]
+    assert schema["required"] == ["document", "visit"]
     assert schema["additionalProperties"] is False
     assert "$schema" in schema["properties"]
 
@@ -282,7 +288,7 @@ def test_new_dash_prints_to_stdout(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("# yaml-language-server: $schema=file://")
     assert "{schema_uri}" not in result.stdout
-    assert parse_record(result.stdout, "yaml").visit.kind == "official"
+    assert parse_record(result.stdout, "yaml").visit.kind == ("official",)
     assert not (tmp_path / "-").exists()
 
 
@@ -326,7 +332,7 @@ def test_subprocess_stdin_and_incomplete_record(tmp_path: Path, records_dir: Pat
     lines = process.stderr.splitlines()
     assert lines[0] == "Error: <stdin>: not a valid visit record (8 problems)"
     assert lines[1:3] == [
-        "  visit.start: required field is missing (line 5)",
+        f"  document.date: {MEMO_DATE_MESSAGE} (line 3)",
         "  visit.title: required field is missing (line 5)",
     ]
     assert len(lines) == 9

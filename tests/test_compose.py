@@ -63,7 +63,10 @@ def document_text(document: Document) -> str:
 
 
 def minimal(**extra: Any) -> VisitRecord:
-    data: dict[str, Any] = {"visit": {"title": "A visit", "start": "2025-03-13"}}
+    data: dict[str, Any] = {
+        "document": {"date": "2025-03-14"},
+        "visit": {"title": "A visit", "start": "2025-03-13"},
+    }
     data.update(extra)
     return validate_record(data)
 

@@ -157,7 +157,7 @@ def test_the_fact_sheet_carries_its_sections(sample_files: dict[str, Path], name
     wanted += [p.name for p in record.participants if p.role == "principal" and p.name]
     wanted += [f.label for f in record.figures] + [f.name for f in record.frameworks]
     wanted += [a.title for a in record.agreements if not a.background and a.title]
-    wanted += ["Areas of cooperation", "Source:", "FACT SHEET"]
+    wanted += ["Topics discussed", "Cooperation:", "Source:", "FACT SHEET"]
     assert [w for w in wanted if squeeze(w) not in text] == []
 
 
@@ -306,7 +306,7 @@ def test_invalid_record_writes_nothing(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 4
-    assert "visit.start: required field is missing (line 1)" in result.stderr
+    assert "document.date: required: the memorandum's own date" in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
 
 

@@ -31,7 +31,9 @@ class Case:
     first_line: Callable[[Path], str]
 
 
-def _record(folder: Path, text: str = "visit: {title: A visit, start: 2025-03-13}\n") -> str:
+def _record(
+    folder: Path, text: str = "visit: {title: A visit}\ndocument: {date: 2025-03-14}\n"
+) -> str:
     path = folder / "visit.yaml"
     path.write_text(text, encoding="utf-8")
     return str(path)

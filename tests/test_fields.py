@@ -40,7 +40,9 @@ def test_partial_date_range(text: str, earliest: dt.date, latest: dt.date) -> No
 
 
 def test_visit_ending_in_the_last_month_of_9999() -> None:
-    record = parse_record("visit: {title: x, start: 2025, end: 9999-12}", "yaml")
+    record = parse_record(
+        "visit: {title: x, start: 2025, end: 9999-12}\ndocument: {date: 2025-03-14}", "yaml"
+    )
     assert record.visit.end == PartialDate(9999, 12)
 
 

@@ -16,6 +16,13 @@ from memo_gen.errors import InputError, InvalidRecordError, MemoGenError
 from memo_gen.fields import PartialDate
 from memo_gen.loader import load_record
 from memo_gen.model import RelativeDate, VisitRecord
+from memo_gen.validate import MEMO_DATE_MESSAGE
+
+
+def memo_date(line: int) -> str:
+    """The problem of a record without the memorandum's date."""
+    return f"document.date: {MEMO_DATE_MESSAGE} (line {line})"
+
 
 EXIT_CODES: dict[type[MemoGenError], int] = {InputError: 3, InvalidRecordError: 4}
 
@@ -38,8 +45,9 @@ INVALID: dict[str, Expected] = {
     ),
     "bad-codes.yaml": Expected(
         InvalidRecordError,
-        "not a valid visit record (7 problems)",
+        "not a valid visit record (8 problems)",
         [
+            memo_date(1),
             "document.language: must be a language tag such as en, ru, kk or az (line 2)",
             "visit.host.code: 'kz' is not an ISO 3166-1 alpha-2 country code (line 6)",
             "visit.guest.code: 'AZE' is not an ISO 3166-1 alpha-2 country code (line 7)",
@@ -48,8 +56,8 @@ INVALID: dict[str, Expected] = {
                 "(line 9)"
             ),
             (
-                "visit.source.url: must be a link starting with http://, https:// or mailto:, "
-                "with no spaces (line 11)"
+                "visit.source.url: must be a link starting with http://, https:// or mailto:, with "
+                "no spaces (line 11)"
             ),
             "figures[0].currency: 'usd' is not an ISO 4217 currency code (line 16)",
             "figures[1].currency: 'ABC' is not an ISO 4217 currency code (line 20)",
@@ -172,14 +180,14 @@ INVALID: dict[str, Expected] = {
         InvalidRecordError,
         "not a valid visit record (8 problems)",
         [
-            "visit.start: required field is missing (line 5)",
+            memo_date(3),
             "visit.title: required field is missing (line 5)",
             "visit.place: give at least one of: venue, city, country (line 7)",
             "participants[0].id: required field is missing (line 9)",
             "participants[1]: give at least one of: name, title (line 10)",
             (
-                "participants[1].country: 'KZ' is not one of the visit's countries (none); add "
-                "it to visit.host, visit.guest or visit.third_countries (line 11)"
+                "participants[1].country: 'KZ' is not one of the visit's countries (none); add it "
+                "to visit.host, visit.guest, visit.sides or visit.third_countries (line 11)"
             ),
             "figures[0].label: required field is missing (line 13)",
             "agreements[0]: give at least one of: title, field (line 16)",
@@ -217,9 +225,10 @@ INVALID: dict[str, Expected] = {
     ),
     "no-visit.json": Expected(
         InvalidRecordError,
-        "not a valid visit record (1 problem)",
+        "not a valid visit record (2 problems)",
         [
             "visit: required field is missing (line 1)",
+            memo_date(2),
         ],
     ),
     "non-finite.yaml": Expected(
@@ -251,7 +260,7 @@ INVALID: dict[str, Expected] = {
         [
             (
                 "participants[1].country: 'TR' is not one of the visit's countries (AZ, KZ); add "
-                "it to visit.host, visit.guest or visit.third_countries (line 12)"
+                "it to visit.host, visit.guest, visit.sides or visit.third_countries (line 12)"
             ),
         ],
     ),
@@ -290,19 +299,19 @@ INVALID: dict[str, Expected] = {
     ),
     "unknown-references.yaml": Expected(
         InvalidRecordError,
-        "not a valid visit record (8 problems)",
+        "not a valid visit record (10 problems)",
         [
             (
-                "visit.occasion.agreement: 'treaty-2004' is not the id of any entry in "
-                "agreements (did you mean 'treaty-2005'?) (line 7)"
+                "visit.occasion.agreement: 'treaty-2004' is not the id of any entry in agreements "
+                "(did you mean 'treaty-2005'?) (line 7)"
             ),
             (
                 "meetings[0].participants[1]: 'bairamov' is not the id of any entry in "
                 "participants (did you mean 'bayramov'?) (line 16)"
             ),
             (
-                "meetings[0].participants[2]: 'tokayev' is not the id of any entry in "
-                "participants (known: nurtleu, bayramov) (line 16)"
+                "meetings[0].participants[2]: 'tokayev' is not the id of any entry in participants "
+                "(known: nurtleu, bayramov) (line 16)"
             ),
             (
                 "topics[0].meeting: 'audience' is not the id of any entry in meetings (known: "
@@ -312,17 +321,23 @@ INVALID: dict[str, Expected] = {
                 "topics[0].figures[0]: 'trade-2024' is not the id of any entry in figures (the "
                 "record has no figures) (line 21)"
             ),
+            "quotes[0].kind: required field is missing (line 23)",
             (
-                "quotes[0].speaker: must be an id: up to 64 letters, digits, '_', '.' or '-', "
-                "e.g. 'nurtleu' (line 23)"
+                "quotes[0].speaker: must be an id: up to 64 letters, digits, '_', '.' or '-', e.g. "
+                "'nurtleu' (line 23)"
             ),
             (
-                "quotes[0].speaker: 'nurtl\u0435u' is not the id of any entry in participants (did "
-                "you mean 'nurtleu'?) (line 23)"
+                "quotes[0].speaker: 'nurtlеu' is not the id of any entry in participants (did you "
+                "mean 'nurtleu'?) (line 23)"
             ),
             (
-                "agreements[0].signed_by[0]: 'tokayev' is not the id of any entry in "
-                "participants (known: nurtleu, bayramov) (line 28)"
+                "agreements[0].signed_by: names signatories, but it has no status: signatories go "
+                "with status signed or initialled; set the status the source gives, or leave "
+                "signed_by out (line 28)"
+            ),
+            (
+                "agreements[0].signed_by[0]: 'tokayev' is not the id of any entry in participants "
+                "(known: nurtleu, bayramov) (line 28)"
             ),
         ],
     ),
@@ -340,34 +355,25 @@ INVALID: dict[str, Expected] = {
     ),
     "wrong-enum.yaml": Expected(
         InvalidRecordError,
-        "not a valid visit record (8 problems)",
+        "not a valid visit record (7 problems)",
         [
+            memo_date(1),
             (
                 "document.kind: must be one of 'memorandum', 'memorandum-of-conversation' or "
                 "'information-memorandum' (got 'memo') (line 2)"
             ),
             (
-                "visit.kind: must be one of 'state', 'official', 'working', 'consultations' or "
-                "'other' (got 'holiday') (line 5)"
-            ),
-            (
                 "participants[0].role: must be one of 'principal', 'delegation-member', "
-                "'interpreter', 'note-taker' or 'other' (got 'chief') (line 10)"
+                "'interlocutor', 'interpreter', 'note-taker' or 'other' (got 'chief') (line 10)"
             ),
             (
                 "participants[0].side: must be one of 'host', 'guest', 'third-party' or 'other' "
                 "(got 'home') (line 11)"
             ),
             (
-                "meetings[0].format: must be one of 'talks', 'audience', 'reception', 'signing', "
-                "'press-conference', 'call' or 'other' (got 'dinner') (line 15)"
-            ),
-            (
-                "topics[0].areas[1]: must be one of 'politics', 'trade', 'economy', "
-                "'investment', 'energy', 'transport', 'transit', 'agriculture', 'industry', "
-                "'space', 'telecommunications', 'digital', 'culture', 'humanitarian', "
-                "'education', 'science', 'health', 'environment', 'security', 'defence', "
-                "'consular', 'regional', 'multilateral' or 'other' (got 'tourism') (line 19)"
+                "meetings[0].format: must be one of 'talks', 'consultations', 'audience', "
+                "'reception', 'signing', 'press-conference', 'call', 'telephone-call', "
+                "'video-call' or 'other' (got 'dinner') (line 15)"
             ),
             (
                 "figures[0].scale: must be one of 'thousand', 'million', 'billion' or 'trillion' "
@@ -544,7 +550,7 @@ def test_irregular_readout() -> None:
     assert record.topics[0].areas == ("transport", "transit", "trade", "regional")
 
     cargo, growth = record.figures
-    assert cargo.approximate is True and cargo.value == 2.7 and cargo.kind == "actual"
+    assert cargo.approximate is True and cargo.value == 2.7 and cargo.kind is None
     assert growth.value is None and growth.multiplier == 2.5
     assert (growth.kind, growth.change_of, growth.base_period) == ("change", "cargo-2023", "2022")
 

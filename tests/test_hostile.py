@@ -16,8 +16,13 @@ from memo_gen.errors import InputError, InvalidRecordError, MemoGenError
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, format_of, load_record, parse_record
 from memo_gen.readers import MAX_ALIAS_EXPANSION, MAX_DEPTH, read_json, read_yaml
 
-MINIMAL_YAML = "visit:\n  title: Official visit\n  start: 2025-03-13\n"
-MINIMAL_JSON = '{"visit": {"title": "Official visit", "start": "2025-03-13"}}'
+MINIMAL_YAML = (
+    "visit:\n  title: Official visit\n  start: 2025-03-13\ndocument: {date: 2025-03-14}\n"
+)
+MINIMAL_JSON = (
+    '{"visit": {"title": "Official visit", "start": "2025-03-13"}, '
+    '"document": {"date": "2025-03-14"}}'
+)
 
 
 def _write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -110,7 +115,10 @@ def test_complex_key_is_refused() -> None:
 
 
 def test_standard_scalar_tags_are_allowed() -> None:
-    record = parse_record("visit: {title: !!str 2025, start: !!str 2025-03-13}\n", "yaml")
+    record = parse_record(
+        "visit: {title: !!str 2025, start: !!str 2025-03-13}\ndocument: {date: 2025-03-14}\n",
+        "yaml",
+    )
     assert record.visit.title == "2025"
     data, _ = read_yaml("a: !!int 12\nb: !!float 1\nc: !!bool true\nd: !!null ''\n")
     assert data == {"a": 12, "b": 1.0, "c": True, "d": None}
@@ -142,7 +150,7 @@ def test_duplicate_yaml_key_names_both_lines(tmp_path: Path) -> None:
     path = _write(tmp_path, "dup.yaml", MINIMAL_YAML + "visit:\n  title: Second\n")
     error = _refused(path)
     assert [str(p) for p in error.problems] == [
-        "visit: duplicate key 'visit' (first given on line 1) (line 4)"
+        "visit: duplicate key 'visit' (first given on line 1) (line 5)"
     ]
 
 
@@ -192,6 +200,7 @@ def test_aliases_within_the_limit_are_expanded() -> None:
         "  start: 2025-03-13\n"
         "  host: &kz {name: Kazakhstan, code: KZ}\n"
         "  place: {city: Astana, country: *kz}\n"
+        "document: {date: 2025-03-14}\n"
     )
     record = parse_record(text, "yaml")
     assert record.visit.place is not None
@@ -222,7 +231,7 @@ def test_quoted_merge_key_is_an_ordinary_unknown_key() -> None:
     with pytest.raises(InvalidRecordError) as caught:
         parse_record(MINIMAL_YAML + '"<<": x\n', "yaml")
     assert [str(p) for p in caught.value.problems] == [
-        "<<: unknown field; remove it or check its spelling (line 4)"
+        "<<: unknown field; remove it or check its spelling (line 5)"
     ]
 
 
@@ -369,7 +378,8 @@ def test_json_non_finite_numbers_are_not_well_formed(literal: str) -> None:
 
 
 def test_json_overflowing_number_is_refused_as_not_finite() -> None:
-    text = '{"visit": {"title": "x", "start": 2025}, "figures": [{"id": "f", "label": "l",'
+    text = '{"visit": {"title": "x"}, "document": {"date": "2025-03-14"}, "figures": [{"id": "f",'
+    text += ' "label": "l",'
     with pytest.raises(InvalidRecordError) as caught:
         parse_record(text + ' "value": 1e999}]}', "json")
     assert [str(p) for p in caught.value.problems] == [
@@ -439,7 +449,7 @@ def test_json_syntax_errors(text: str, message: str) -> None:
 
 
 def test_json_lone_surrogate_escape_is_refused_by_the_text_rule() -> None:
-    text = json.dumps({"visit": {"title": "a\ud800", "start": "2025"}})
+    text = json.dumps({"visit": {"title": "a\ud800"}, "document": {"date": "2025-03-14"}})
     with pytest.raises(InvalidRecordError) as caught:
         parse_record(text, "json")
     assert [str(p) for p in caught.value.problems] == [
@@ -448,7 +458,8 @@ def test_json_lone_surrogate_escape_is_refused_by_the_text_rule() -> None:
 
 
 def test_json_surrogate_pair_escape_is_one_character() -> None:
-    record = parse_record(json.dumps({"visit": {"title": "a\U0001f600", "start": "2025"}}), "json")
+    data = {"visit": {"title": "a\U0001f600"}, "document": {"date": "2025-03-14"}}
+    record = parse_record(json.dumps(data), "json")
     assert record.visit.title == "a\U0001f600"
 
 
@@ -537,5 +548,5 @@ def test_problem_in_a_glossary_key_names_the_key() -> None:
         parse_record(text, "yaml")
     assert [str(p) for p in caught.value.problems] == [
         "glossary: key 'MF\\x07A': contains the control character U+0007 at position 3; "
-        "remove it (line 6)"
+        "remove it (line 7)"
     ]

@@ -15,7 +15,7 @@ from memo_gen.cli import cli
 from test_documents import docx_text, pdf_text, squeeze
 from test_hostile import billion_laughs
 
-VISIT = "visit:\n  title: {title}\n  start: 2025-03-13\n"
+VISIT = "visit:\n  title: {title}\n  start: 2025-03-13\ndocument:\n  date: 2025-03-14\n"
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,8 @@ HAVE_PDFTOTEXT = subprocess.run(["which", "pdftotext"], capture_output=True).ret
 NOT_TEXT = {"$schema", "id", "speaker", "topic", "meeting", "participants", "figures",
             "agreements", "signed_by", "change_of", "agreement", "kind", "status", "role",
             "side", "format", "areas", "language", "country", "code", "scale", "currency",
-            "start", "end", "date", "due", "approximately", "time", "url"}  # fmt: skip
+            "start", "end", "date", "due", "approximately", "time", "url", "qualifier",
+            "truncated", "cooperation"}  # fmt: skip
 # Keys of texts that may hold paragraphs; every other string is one line.
 PARAGRAPHS = {"summary", "background", "points", "text", "what", "description", "notes"}
 

@@ -535,7 +535,7 @@ def batch_folder(folder: Path, broken: bool = False) -> Path:
     for record in (SAMPLE, SHORT):
         shutil.copyfile(record, folder / record.name)
     if broken:
-        (folder / "broken.yaml").write_text("visit:\n  title: No start date\n", encoding="utf-8")
+        (folder / "broken.yaml").write_text("visit:\n  title: No memo date\n", encoding="utf-8")
     return folder
 
 

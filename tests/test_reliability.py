@@ -25,7 +25,10 @@ MEMO_GEN = [sys.executable, "-m", "memo_gen"]
 HAVE_O_TMPFILE = hasattr(os, "O_TMPFILE") and Path("/proc/self/fd").is_dir()
 POSIX = os.name == "posix"
 
-SHORT_RECORD = "visit:\n  title: Short readout\n  start: 2025-03-13\nsummary: [Talks held.]\n"
+SHORT_RECORD = (
+    "visit:\n  title: Short readout\n  start: 2025-03-13\nsummary: [Talks held.]\n"
+    "document: {date: 2025-03-14}\n"
+)
 
 
 def listing(folder: Path) -> dict[str, bytes]:
@@ -243,9 +246,9 @@ def test_two_processes_a_second_apart_give_the_same_bytes(tmp_path: Path) -> Non
     names = [entry.filename for entry in entries]
     assert names[0] == "[Content_Types].xml"
     assert names[1:] == sorted(names[1:])
-    assert {entry.date_time for entry in entries} == {(2025, 3, 13, 0, 0, 0)}
+    assert {entry.date_time for entry in entries} == {(2025, 3, 14, 0, 0, 0)}
     info = PdfReader(tmp_path / "out0" / "short-memo.pdf").metadata
-    assert info is not None and str(info["/CreationDate"]).startswith("D:20250313000000")
+    assert info is not None and str(info["/CreationDate"]).startswith("D:20250314000000")
 
 
 # --- output names -----------------------------------------------------------------------------
@@ -301,7 +304,7 @@ def test_no_network_access_while_building(tmp_path: Path) -> None:
         "  source: {url: 'http://127.0.0.1:9/readout', title: Readout}\n"
         "background:\n"
         '  - <img src="http://127.0.0.1:9/x.png"> <a href="https://example.org/">x</a>\n'
-        "document:\n  reference: <link href='http://127.0.0.1:9/'/>\n",
+        "document:\n  reference: <link href='http://127.0.0.1:9/'/>\n  date: 2025-03-14\n",
         encoding="utf-8",
     )
     guard = f"""

@@ -208,7 +208,7 @@ def test_sample_text_mentions_the_release_wording(sample: VisitRecord) -> None:
 
 def test_short_readout_loads() -> None:
     record = load_record(data_dir() / "short-readout.yaml")
-    assert record.visit.kind == "consultations"
+    assert record.visit.kind == ("consultations",)
     assert [p.name for p in record.participants] == [None, None]
     assert [p.title for p in record.participants] == [
         "Deputy Minister of Foreign Affairs",

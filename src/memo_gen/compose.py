@@ -1,7 +1,7 @@
 """A visit record → the document model of its memorandum or its fact sheet.
 
-The record is arranged for the templates (delegations, quotes by topic, agreements signed
-and earlier), the template named after the document renders Markdown, and
+The record is arranged for the templates (delegations, quotes by topic, agreements by
+status), the template named after the document renders Markdown, and
 :mod:`memo_gen.markdown` turns that into blocks; the page furniture and the properties come
 from the record's document particulars.
 """
@@ -9,7 +9,6 @@ from the record's document particulars.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from memo_gen.document import Document, DocumentKind, Furniture, Metadata
 from memo_gen.formatting import Formatter
 from memo_gen.languages import LanguageChoice, TemplateFolder, Words
 from memo_gen.markdown import to_blocks
-from memo_gen.model import Participant, VisitRecord
+from memo_gen.model import VISIT_KINDS, VOCABULARIES, Agreement, Participant, VisitRecord
 from memo_gen.resources import templates_dir
 from memo_gen.templating import TemplateSet
 
@@ -44,7 +43,9 @@ def delegations(record: VisitRecord, words: Words | None = None) -> list[Delegat
     words = words or Words()
     others = words.other_participants
     visit = record.visit
-    countries = {c.code: c.name for c in (visit.host, visit.guest, *visit.third_countries) if c}
+    countries = {
+        c.code: c.name for c in (visit.host, visit.guest, *visit.sides, *visit.third_countries) if c
+    }
     if visit.place and visit.place.country:
         countries.setdefault(visit.place.country.code, visit.place.country.name)
     groups: dict[str, list[Participant]] = {}
@@ -52,8 +53,8 @@ def delegations(record: VisitRecord, words: Words | None = None) -> list[Delegat
         if participant.present:
             label = _group_label(participant, countries, words)
             groups.setdefault(label, []).append(participant)
-    first = [c.name for c in (visit.host, visit.guest) if c]
-    order = sorted(groups, key=lambda label: first.index(label) if label in first else 2)
+    first = [c.name for c in (visit.host, visit.guest, *visit.sides) if c]
+    order = sorted(groups, key=lambda label: first.index(label) if label in first else len(first))
     return [Delegation(label, tuple(groups[label]), named=label != others) for label in order]
 
 
@@ -67,8 +68,19 @@ def _group_label(participant: Participant, countries: Mapping[str, str], words: 
 
 
 def areas(record: VisitRecord) -> list[str]:
-    """The areas of cooperation the topics cover, each once, in order."""
+    """The areas the topics cover (topics discussed), each once, in order."""
     return list(dict.fromkeys(area for topic in record.topics for area in topic.areas))
+
+
+STATUS_ORDER: tuple[str | None, ...] = (*VOCABULARIES["agreement-status"], None)
+
+
+def agreements_by_status(record: VisitRecord) -> list[tuple[str | None, list[Agreement]]]:
+    """The agreements of this encounter (not the earlier ones it recalls) grouped by status,
+    from signed to mentioned, those with no status last; each group in record order."""
+    current = [a for a in record.agreements if not a.background]
+    groups = [(status, [a for a in current if a.status == status]) for status in STATUS_ORDER]
+    return [(status, members) for status, members in groups if members]
 
 
 def context(record: VisitRecord, words: Words | None = None) -> dict[str, Any]:
@@ -88,24 +100,18 @@ def context(record: VisitRecord, words: Words | None = None) -> dict[str, Any]:
             topic: [q for q in record.quotes if q.topic == topic] for topic in topic_ids
         },
         "other_quotes": [q for q in record.quotes if q.topic not in topic_ids],
-        "signed": [a for a in record.agreements if not a.background],
+        "agreement_groups": agreements_by_status(record),
         "earlier": [a for a in record.agreements if a.background],
         "areas": areas(record),
+        "interlocutors": [p for p in record.participants if p.present and p.role == "interlocutor"],
+        "is_visit": any(kind in VISIT_KINDS for kind in record.visit.kind),
     }
 
 
 def created(record: VisitRecord) -> dt.datetime:
-    """The documents' timestamp: the memorandum's date, else ``SOURCE_DATE_EPOCH``, else the
-    visit's first day — never the clock, so the same record gives the same files."""
-    day = record.document.date
-    if day is not None:
-        return dt.datetime.combine(day.earliest, dt.time(), tzinfo=dt.UTC)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    start = record.visit.start
-    first = start.earliest if hasattr(start, "earliest") else dt.date(1980, 1, 1)
-    return dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+    """The documents' timestamp: the memorandum's date (never the clock, so the same record
+    gives the same files)."""
+    return dt.datetime.combine(record.document.date.earliest, dt.time(), tzinfo=dt.UTC)
 
 
 def metadata(record: VisitRecord, kind: DocumentKind, words: Words | None = None) -> Metadata:
@@ -116,9 +122,11 @@ def metadata(record: VisitRecord, kind: DocumentKind, words: Words | None = None
     subject = document.subject or visit.title
     title = subject if kind == "memo" else words.factsheet_title.format(title=visit.title)
     author = ", ".join(p for p in (document.ministry, document.department) if p) or "memo-gen"
-    names = [c.name for c in (visit.host, visit.guest, *visit.third_countries) if c]
+    names = [c.name for c in (visit.host, visit.guest, *visit.sides, *visit.third_countries) if c]
     kind_word = words.memo_keyword if kind == "memo" else words.factsheet_keyword
-    area_words = [words.term("area", area) or area for area in areas(record)]
+    formatter = Formatter(words)
+    area_words = [formatter.term(area, "area") for area in (*areas(record), *record.cooperation)]
+    area_words = list(dict.fromkeys(word for word in area_words if word))
     return Metadata(
         title=title,
         author=author,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from memo_gen.fields import PartialDate
 from memo_gen.languages import Words
-from memo_gen.model import Figure, Participant, Person, Place, RelativeDate
+from memo_gen.model import VOCABULARIES, Figure, Participant, Person, Place, RelativeDate
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -62,9 +62,12 @@ class Formatter:
         return self._format_date(first, self.words.date if value.day else self.words.month)
 
     def date_range(
-        self, start: PartialDate | RelativeDate, end: PartialDate | RelativeDate | None
+        self, start: PartialDate | RelativeDate | None, end: PartialDate | RelativeDate | None
     ) -> str:
-        """``13 March 2025``, ``13–15 March 2025``, ``30 April – 2 May 2025``."""
+        """``13 March 2025``, ``13–15 March 2025``, ``30 April – 2 May 2025``; nothing when
+        the record gives no start."""
+        if start is None:
+            return ""
         if end is None or end == start:
             return self.date(start)
         same_year = (
@@ -101,18 +104,42 @@ class Formatter:
 
     # --- figures -------------------------------------------------------------------------
 
-    def term(self, value: str, group: str) -> str:
-        """The set's word for an enumerated value (``official`` in ``visit-kind``), else the
-        value as words (``press-conference`` → ``press conference``)."""
-        return self.words.term(group, value) or label(value)
+    def term(self, value: str | None, group: str) -> str:
+        """The set's word for a known value (``official`` in ``visit-kind``); a known value
+        the set has no word for as words (``press-conference`` → ``press conference``);
+        ``other`` and an absent value as nothing; the record's own wording as written."""
+        if value is None:
+            return ""
+        word = self.words.term(group, value)
+        if word is not None:
+            return word
+        if value == "other":
+            return ""
+        return label(value) if value in VOCABULARIES.get(group, ()) else value
 
     def figure_value(self, figure: Figure) -> str:
-        """The amount: ``533.4``, ``about 130,000``, ``×5``."""
+        """The amount as the record bounds it: ``533.4``, ``about 130,000``, ``more than
+        40``, ``×5``; a change with its sign: ``+48.1``, ``-5.3``."""
         if figure.value is None:
             text = f"×{self.number(figure.multiplier)}"
         else:
             text = self.number(figure.value)
-        return self.words.approximately.format(value=text) if figure.approximate else text
+            if figure.kind == "change" and figure.value > 0:
+                text = f"+{text}"
+        bound = figure.bound
+        if bound is None:
+            return text
+        pattern = self.words.term("qualifier", bound)
+        if pattern is None:
+            pattern = self.words.approximately if bound == "about" else f"{label(bound)} {{value}}"
+        return pattern.format(value=text)
+
+    def figure_amount(self, figure: Figure) -> str:
+        """The amount and what it counts: ``533.4 million USD``, ``+48.1%``."""
+        value, unit = self.figure_value(figure), self.figure_unit(figure)
+        if unit == "%":
+            return self.words.percent.format(value=value)
+        return " ".join(part for part in (value, unit) if part)
 
     def scaled_unit(self, figure: Figure, scale: str | None) -> str:
         """What an amount in ``scale`` counts: ``million USD``, ``million t per year``."""
@@ -133,8 +160,7 @@ class Formatter:
 
     def figure_text(self, figure: Figure) -> str:
         """The figure in one phrase: ``533.4 million USD (2024)``."""
-        parts = (self.figure_value(figure), self.figure_unit(figure))
-        amount = " ".join(part for part in parts if part)
+        amount = self.figure_amount(figure)
         period = self.figure_period(figure)
         return f"{amount} ({period})" if period else amount
 
@@ -145,11 +171,13 @@ class Formatter:
             "date_range": self.date_range,
             "number": self.number,
             "figure_value": self.figure_value,
+            "figure_amount": self.figure_amount,
             "figure_unit": self.figure_unit,
             "figure_period": self.figure_period,
             "figure_text": self.figure_text,
             "term": self.term,
             "person": person,
+            "short_name": short_name,
             "people": people,
             "place": place,
             "label": label,
@@ -158,13 +186,28 @@ class Formatter:
 
 
 def person(value: Person | Participant) -> str:
-    """``Name, Title, Organisation``, with the native spelling of a participant's name."""
-    name = value.name
-    if isinstance(value, Participant) and value.native_name and name:
-        name = f"{name} ({value.native_name})"
-    elif isinstance(value, Participant) and value.native_name:
-        name = value.native_name
-    return ", ".join(part for part in (name, value.title, value.organisation) if part)
+    """``Name, Title, Organisation``; for a participant with the honorific, post-nominals
+    and native spelling as the record gives them: ``H.E. Name PhD (Native), Title``."""
+    if not isinstance(value, Participant):
+        return ", ".join(part for part in (value.name, value.title, value.organisation) if part)
+    name = value.name or value.native_name
+    if value.name and value.native_name:
+        name = f"{value.name} ({value.native_name})"
+    parts = [part for part in (name, value.title, value.organisation) if part]
+    if value.post_nominals:
+        # After the name (before its native spelling), else after the office.
+        head = value.name or parts[0]
+        parts[0] = parts[0].replace(head, f"{head} {value.post_nominals}", 1)
+    if value.honorific:
+        parts[0] = f"{value.honorific} {parts[0]}"
+    return ", ".join(parts)
+
+
+def short_name(value: Participant) -> str:
+    """How a participant is named in a line of text: honorific and name, else the office."""
+    if value.name:
+        return f"{value.honorific} {value.name}" if value.honorific else value.name
+    return value.title or value.native_name or ""
 
 
 def people(values: Iterable[Person | Participant]) -> str:

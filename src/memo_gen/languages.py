@@ -52,20 +52,27 @@ class Words:
     per: str = "{unit} per {per}"
     over: str = "over {period}"
     other_participants: str = "Other participants"
+    not_given: str = "not given in the source"
+    status_not_given: str = "Status not given in the source"
+    """The heading of agreements whose status the record does not give."""
+    """Said where a document cannot leave a value out and the record does not give it."""
+    percent: str = "{value}%"
+    """A value in per cent: ``48.1%``, ``48,1 %``."""
     draft: str = "DRAFT"
     """The watermark across every page of a draft (``--draft``)."""
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     """Words for enumerated values, by group: ``terms["visit-kind"]["official"]``."""
 
     def term(self, group: str, value: str) -> str | None:
-        """The word for ``value`` in ``group``, or ``None`` when the set gives none."""
+        """The word for ``value`` in ``group`` (``""`` for a value that says nothing, such as
+        ``other``), or ``None`` when the set gives none."""
         return self.terms.get(group, {}).get(value)
 
 
 _TEXT_KEYS = (
     "language", "date", "month", "year", "day_month", "page_label", "version",
     "factsheet_title", "memo_keyword", "factsheet_keyword", "approximately", "per", "over",
-    "other_participants", "draft",
+    "other_participants", "not_given", "status_not_given", "percent", "draft",
 )  # fmt: skip
 
 

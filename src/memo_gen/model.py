@@ -2,24 +2,34 @@
 
 A record is validated as it is built: unknown fields are refused, every string follows the
 text rule of :mod:`memo_gen.fields`, and lists default to empty so that a short readout needs
-only a title and a date. Cross-references between entries (ids) are checked by
-:mod:`memo_gen.validate`, which reports them together with the field errors.
+only a title and the memorandum's date.
+
+A field left out means the source does not say: no default stands for a fact (a visit's
+kind, a meeting's format, an agreement's status, a figure's kind are ``None`` when absent),
+and the documents print nothing for it, or say that the source does not give it.
+Cross-references between entries (ids) are checked by :mod:`memo_gen.validate`, which
+reports them together with the field errors.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import difflib
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
     StrictBool,
     StrictInt,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from memo_gen.fields import (
     CountryCode,
@@ -83,6 +93,44 @@ UNION_TAGS = frozenset({"iso-date", "relative-date"})
 # --- people and places -----------------------------------------------------------------
 
 
+def _wording(vocabulary: Any, what: str) -> Any:
+    """A check for a field that takes a known word (translated in the documents) or the
+    record's own wording (printed as written): a near miss of a known word is a typo, and
+    ``other`` says nothing a reader could use."""
+    known = get_args(vocabulary)
+
+    def check(value: str) -> str:
+        if value in known:
+            return value
+        if value.casefold() == "other":
+            raise PydanticCustomError(
+                "vague_word",
+                "'other' tells the reader nothing: write the {what} in words, or leave it out",
+                {"what": what},
+            )
+        close = difflib.get_close_matches(value, known, n=1, cutoff=0.8)
+        if close and value.casefold() != close[0]:
+            raise PydanticCustomError(
+                "near_word",
+                "'{value}' is close to the known word '{word}'; use '{word}', or reword it if "
+                "you mean something else",
+                {"value": value, "word": close[0]},
+            )
+        return value
+
+    return check
+
+
+def _one_or_more(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _one_or_list(vocabulary: Any) -> dict[str, Any]:
+    """The JSON Schema of a field that takes one word or a list of them (known or not)."""
+    word = {"type": "string", "minLength": 1, "examples": list(get_args(vocabulary))}
+    return {"anyOf": [word, {"type": "array", "items": word}]}
+
+
 class Person(Entry):
     """Someone a document is addressed to or signed by: a name, an office, or both."""
 
@@ -117,7 +165,11 @@ class Place(Entry):
         return self
 
 
-ParticipantRole = Literal["principal", "delegation-member", "interpreter", "note-taker", "other"]
+ParticipantRole = Literal[
+    "principal", "delegation-member", "interlocutor", "interpreter", "note-taker", "other"
+]
+"""``interlocutor``: met by the principals, neither a principal nor in a delegation (the
+President who received the guest); ``other``: printed as nothing."""
 
 
 class Participant(Entry):
@@ -126,6 +178,10 @@ class Participant(Entry):
     id: Id
     name: Line | None = None
     """Name as the record's language writes it, e.g. "Jeyhun Bayramov"."""
+    honorific: Line | None = None
+    """Honorific or rank printed before the name, as published: "H.E.", "Dr", "Lt. Gen."."""
+    post_nominals: Line | None = None
+    """Letters printed after the name, as published: "PhD", "KC"."""
     native_name: Line | None = None
     """Name in its own script or spelling, e.g. "Ceyhun Bayramov" or "Мұрат Нұртілеу"."""
     title: Line | None = None
@@ -136,7 +192,8 @@ class Participant(Entry):
     """An institution or organisation the participant represents, instead of or as well as a
     country."""
     side: Literal["host", "guest", "third-party", "other"] | None = None
-    role: ParticipantRole = "delegation-member"
+    role: ParticipantRole | None = None
+    """What the participant was in the encounter; none when the source does not say."""
     group: StrictBool = False
     """True for a group (a delegation, "the heads of state") rather than one person."""
     present: StrictBool = True
@@ -154,9 +211,10 @@ class Participant(Entry):
 class Document(Entry):
     """The memorandum's own particulars: reference, marking, addressees, clearances."""
 
-    kind: Literal["memorandum", "memorandum-of-conversation", "information-memorandum"] = (
-        "memorandum-of-conversation"
+    kind: Literal["memorandum", "memorandum-of-conversation", "information-memorandum"] | None = (
+        None
     )
+    """The memorandum's form, printed as its title; plain MEMORANDUM when absent."""
     reference: Line | None = None
     """Reference number, e.g. "MFA/DAS/2025/0412"."""
     classification: Line | None = None
@@ -164,8 +222,9 @@ class Document(Entry):
     absent."""
     handling: Line | None = None
     """Handling caveat shown under the classification, e.g. "FOR OFFICIAL USE ONLY"."""
-    date: FullDate | None = None
-    """The memorandum's date."""
+    date: FullDate
+    """The memorandum's own date (the day it is written): required, because memo-gen never
+    dates a memorandum with the visit's date."""
     ministry: Line | None = None
     """Issuing ministry, for the letterhead."""
     department: Line | None = None
@@ -196,6 +255,8 @@ class Source(Entry):
     language: LanguageTag | None = None
     notes: tuple[Text, ...] = ()
     """Notes on the source: spellings, wording kept as published, gaps."""
+    incomplete: StrictBool = False
+    """True when the source text is cut off or says it is still being updated."""
 
 
 class Occasion(Entry):
@@ -210,21 +271,43 @@ class Occasion(Entry):
     """Date of the event being marked, e.g. the treaty's signature."""
 
 
-VisitKind = Literal["state", "official", "working", "consultations", "other"]
+VisitKind = Literal[
+    "state", "official", "working", "private", "consultations", "talks", "meeting", "call",
+    "telephone-call", "video-call",
+]  # fmt: skip
+"""Known kinds of encounter, worded in the documents' language; other wording is printed as
+written."""
+VISIT_KINDS = frozenset({"state", "official", "working", "private"})
+"""The kinds that make an encounter a visit."""
+
+KindName = Annotated[Line, AfterValidator(_wording(VisitKind, "kind"))]
 
 
 class Visit(Entry):
-    """The visit as a whole."""
+    """The encounter as a whole: a visit, talks on a forum's sidelines, a call, consultations."""
 
     title: Line
-    kind: VisitKind = "official"
-    start: DateRef
+    kind: Annotated[
+        tuple[KindName, ...],
+        BeforeValidator(_one_or_more),
+        WithJsonSchema(_one_or_list(VisitKind)),
+    ] = ()
+    """What the encounter was, one kind or a list: state, official, working, private
+    (visits), consultations, talks, meeting, call (by means the source does not give),
+    telephone-call, video-call, or the source's own wording
+    ("first political consultations"). None when the source does not say."""
+    start: DateRef | None = None
+    """First day; left out when the source gives no date (the documents say so)."""
     end: DateRef | None = None
     place: Place | None = None
     host: Country | None = None
     """The host country; none for a meeting on the sidelines of a multilateral event."""
     guest: Country | None = None
+    sides: tuple[Country, ...] = ()
+    """The countries whose representatives met, for an encounter with no host and guest
+    (talks on a forum's sidelines, a call, video consultations)."""
     third_countries: tuple[Country, ...] = ()
+    """Other countries represented."""
     event: Line | None = None
     """The multilateral event on whose sidelines the meetings took place, if any."""
     occasion: Occasion | None = None
@@ -234,14 +317,19 @@ class Visit(Entry):
 # --- what happened -----------------------------------------------------------------------
 
 MeetingFormat = Literal[
-    "talks", "audience", "reception", "signing", "press-conference", "call", "other"
-]
+    "talks", "consultations", "audience", "reception", "signing", "press-conference", "call",
+    "telephone-call", "video-call", "other",
+]  # fmt: skip
+"""``call`` when the source does not say by what means; ``telephone-call`` when it does."""
 Area = Literal[
     "politics", "trade", "economy", "investment", "energy", "transport", "transit",
     "agriculture", "industry", "space", "telecommunications", "digital", "culture",
     "humanitarian", "education", "science", "health", "environment", "security", "defence",
-    "consular", "regional", "multilateral", "other",
+    "consular", "regional", "multilateral",
 ]  # fmt: skip
+"""Known areas, worded in the documents' language; other wording is printed as written."""
+
+AreaName = Annotated[Line, AfterValidator(_wording(Area, "area"))]
 
 
 class Meeting(Entry):
@@ -249,7 +337,8 @@ class Meeting(Entry):
 
     id: Id
     title: Line
-    format: MeetingFormat = "talks"
+    format: MeetingFormat | None = None
+    """talks, consultations, audience, …; ``other`` and an absent format print nothing."""
     date: DateRef | None = None
     time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
     """Local time, HH:MM."""
@@ -264,7 +353,9 @@ class Topic(Entry):
 
     id: Id
     title: Line
-    areas: tuple[Area, ...] = ()
+    areas: tuple[AreaName, ...] = ()
+    """What the topic covers, printed as "topics discussed": known words (trade, energy …) or
+    the source's own wording ("customs", "critical minerals")."""
     meeting: Id | None = None
     summary: tuple[Text, ...] = ()
     """Paragraphs."""
@@ -281,7 +372,11 @@ class Quote(Entry):
     speaker: Id
     """The participant (id) who said it."""
     text: Text
-    kind: Literal["direct", "reported"] = "direct"
+    kind: Literal["direct", "reported"]
+    """Required: ``direct`` only for words the source prints in quotation marks,
+    ``reported`` for "noted that", "stressed"."""
+    truncated: Literal["start", "end", "both"] | None = None
+    """Where the source cuts the text off; printed as […]."""
     topic: Id | None = None
     meeting: Id | None = None
     occasion: Line | None = None
@@ -290,6 +385,7 @@ class Quote(Entry):
 
 FigureKind = Literal["actual", "target", "forecast", "change"]
 Scale = Literal["thousand", "million", "billion", "trillion"]
+Qualifier = Literal["about", "nearly", "more-than", "at-least", "less-than", "up-to"]
 
 
 class Figure(Entry):
@@ -307,10 +403,18 @@ class Figure(Entry):
     per: Line | None = None
     """Rate, e.g. "year" for tonnes per year."""
     period: Line | None = None
-    """Period measured, e.g. "2024" or "medium term"."""
-    kind: FigureKind = "actual"
+    """Period measured, as published: "2024", "January–April 2025", "medium term"."""
+    months: StrictInt | None = Field(default=None, ge=1, le=1200)
+    """How many months the period covers (12 for a year, 4 for January–April); figures of
+    unlike periods are never charted together. A period written as a bare year counts 12."""
+    kind: FigureKind | None = None
+    """actual, target, forecast or change; none when the source does not say. A change's
+    value is printed with its sign (give a fall as a negative value)."""
+    qualifier: Qualifier | None = None
+    """How the source bounds the value: about, nearly, more-than, at-least, less-than,
+    up-to."""
     approximate: StrictBool = False
-    """True for "about …"."""
+    """True for "about …" (the same as ``qualifier: about``)."""
     multiplier: Number | None = None
     """For a change given as a factor: 5 for "fivefold"."""
     change_of: Id | None = None
@@ -324,14 +428,25 @@ class Figure(Entry):
     @model_validator(mode="after")
     def _has_amount(self) -> Figure:
         _needs_one_of(self, "value", "multiplier")
+        if self.approximate and self.qualifier not in (None, "about"):
+            raise ValueError(f"approximate: true contradicts qualifier: {self.qualifier}")
         return self
+
+    @property
+    def bound(self) -> Qualifier | None:
+        """The qualifier, with ``approximate: true`` read as ``about``."""
+        return self.qualifier or ("about" if self.approximate else None)
 
 
 AgreementKind = Literal[
-    "treaty", "agreement", "memorandum", "protocol", "plan", "programme", "roadmap",
-    "declaration", "statement", "contract", "other",
+    "treaty", "agreement", "convention", "memorandum", "protocol", "plan", "programme",
+    "roadmap", "declaration", "statement", "decision", "contract", "other",
 ]  # fmt: skip
-AgreementStatus = Literal["signed", "initialled", "agreed", "planned", "in-force", "mentioned"]
+AgreementStatus = Literal[
+    "signed", "initialled", "adopted", "approved", "accepted", "ratified", "in-force", "agreed",
+    "announced", "planned", "under-negotiation", "mentioned",
+]  # fmt: skip
+"""From concluded to merely mentioned; each is listed under its own heading."""
 
 
 class Agreement(Entry):
@@ -341,8 +456,10 @@ class Agreement(Entry):
     title: Line | None = None
     field: Line | None = None
     """What it covers, when only that is known: "energy and customs"."""
-    kind: AgreementKind = "agreement"
-    status: AgreementStatus = "signed"
+    kind: AgreementKind | None = None
+    status: AgreementStatus | None = None
+    """The source's own verb (signed, adopted, accepted …); when absent the documents list
+    the agreement under "status not given in the source"."""
     date: DateRef | None = None
     count: StrictInt | None = Field(default=None, ge=1)
     """How many, for a batch such as "40 memorandums on inter-university cooperation"."""
@@ -360,12 +477,16 @@ class Agreement(Entry):
         return self
 
 
+InitiativeKind = Literal["fund", "programme", "event", "institution", "project", "other"]
+ActionStatus = Literal["open", "in-progress", "done"]
+
+
 class Initiative(Entry):
     """A fund, a programme, an event series or an institution the readout mentions."""
 
     id: Id
     title: Line
-    kind: Literal["fund", "programme", "event", "institution", "project", "other"] = "other"
+    kind: InitiativeKind | None = None
     date: DateRef | None = None
     place: Place | None = None
     summary: tuple[Text, ...] = ()
@@ -386,7 +507,7 @@ class Action(Entry):
     what: Text
     who: Line | None = None
     due: DateRef | None = None
-    status: Literal["open", "in-progress", "done"] = "open"
+    status: ActionStatus | None = None
 
 
 class Framework(Entry):
@@ -402,13 +523,16 @@ class VisitRecord(Entry):
 
     schema_: str | None = Field(default=None, alias="$schema")
     """The JSON Schema this file follows (for editors); ignored by memo-gen."""
-    document: Document = Document()
+    document: Document
     visit: Visit
     summary: tuple[Text, ...] = ()
     background: tuple[Text, ...] = ()
     participants: tuple[Participant, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     topics: tuple[Topic, ...] = ()
+    cooperation: tuple[AreaName, ...] = ()
+    """Areas in which the source says the sides cooperate, or agreed or intend to
+    cooperate; printed as "areas of cooperation" (a topic merely discussed is not one)."""
     quotes: tuple[Quote, ...] = ()
     figures: tuple[Figure, ...] = ()
     agreements: tuple[Agreement, ...] = ()
@@ -418,3 +542,20 @@ class VisitRecord(Entry):
     frameworks: tuple[Framework, ...] = ()
     glossary: dict[Line, Line] = Field(default_factory=dict)
     """Other terms and acronyms and their expansions."""
+
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "visit-kind": get_args(VisitKind),
+    "side": ("host", "guest", "third-party", "other"),
+    "role": get_args(ParticipantRole),
+    "meeting-format": get_args(MeetingFormat),
+    "area": get_args(Area),
+    "figure-kind": get_args(FigureKind),
+    "scale": get_args(Scale),
+    "qualifier": get_args(Qualifier),
+    "agreement-kind": get_args(AgreementKind),
+    "agreement-status": get_args(AgreementStatus),
+    "initiative-kind": get_args(InitiativeKind),
+    "action-status": get_args(ActionStatus),
+}
+"""Every group of known values, by the name ``language.toml`` gives its words under."""

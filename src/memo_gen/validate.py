@@ -104,9 +104,19 @@ def line_of(path: Path_, lines: Lines) -> int | None:
     return None
 
 
+MEMO_DATE = ("document", "date")
+MEMO_DATE_MESSAGE = (
+    "required: the memorandum's own date, YYYY-MM-DD (the day it is written); memo-gen never "
+    "dates it with the visit's date"
+)
+
+
 def _problem(error: ErrorDetails, lines: Lines) -> Problem:
     path = tuple(p for p in error["loc"] if p not in UNION_TAGS)
     message = _message(error)
+    if error["type"] == "missing" and MEMO_DATE[: len(path)] == path:
+        # A record without a document section lacks the one thing of it that is required.
+        return Problem(dotted(MEMO_DATE), MEMO_DATE_MESSAGE, line_of(path, lines))
     if len(path) >= 2 and path[-1] == "[key]":  # a mapping's key, e.g. of the glossary
         # repr() shows invisible characters escaped, but picks double quotes for a key that
         # holds a single quote; the message always quotes with single ones.
@@ -148,6 +158,9 @@ def _date(value: Any) -> PartialDate | None:
         return None
 
 
+SIGNING_STATUSES = ("signed", "initialled")
+
+
 def check_references(data: dict[str, Any], lines: Lines) -> list[Problem]:
     """The checks across fields: ids, references, countries, date order."""
     problems: list[Problem] = []
@@ -185,7 +198,17 @@ def check_references(data: dict[str, Any], lines: Lines) -> list[Problem]:
             known = ", ".join(sorted(countries)) or "none"
             report(("participants", index, "country"),
                    f"'{code}' is not one of the visit's countries ({known}); add it to "
-                   "visit.host, visit.guest or visit.third_countries")  # fmt: skip
+                   "visit.host, visit.guest, visit.sides or visit.third_countries")  # fmt: skip
+
+    for index, entry in _items(data, "agreements"):
+        if entry.get("signed_by") and entry.get("status") not in SIGNING_STATUSES:
+            status = entry.get("status")
+            given = f"its status is {status!r}" if isinstance(status, str) else "it has no status"
+            report(
+                ("agreements", index, "signed_by"),
+                f"names signatories, but {given}: signatories go with status signed or "
+                "initialled; set the status the source gives, or leave signed_by out",
+            )
 
     start, end = _date(_get(data, "visit", "start")), _date(_get(data, "visit", "end"))
     if start is not None and end is not None and end.latest < start.earliest:
@@ -207,8 +230,9 @@ def _unknown_id(ident: str, section: str, known: dict[str, Path_]) -> str:
 def _visit_countries(data: Any) -> set[str]:
     visit = _get(data, "visit")
     found = [_get(visit, "host"), _get(visit, "guest"), _get(visit, "place", "country")]
-    third = _get(visit, "third_countries")
-    found += third if isinstance(third, list) else []
+    for key in ("sides", "third_countries"):
+        listed = _get(visit, key)
+        found += listed if isinstance(listed, list) else []
     return {c["code"] for c in found if isinstance(c, dict) and isinstance(c.get("code"), str)}
 
 
