@@ -59,6 +59,8 @@ class Paragraph:
     """A paragraph number such as ``"3."``, set in a hanging indent."""
     align: Align | None = None
     """Overrides the style's alignment."""
+    keep_with_next: bool = False
+    """Stays on the page of the block after it (the line that introduces a quotation)."""
 
 
 @dataclass(frozen=True)

@@ -159,10 +159,14 @@ class Formatter:
         return ", ".join(part for part in (figure.period, over) if part)
 
     def figure_text(self, figure: Figure) -> str:
-        """The figure in one phrase: ``533.4 million USD (2024)``."""
+        """The figure in one phrase: ``533.4 million USD (2024)``; a target or forecast says
+        so: ``1 billion USD (target)``, ``2.2 million t per year (medium term, forecast)``."""
         amount = self.figure_amount(figure)
-        period = self.figure_period(figure)
-        return f"{amount} ({period})" if period else amount
+        notes = [self.figure_period(figure)]
+        if figure.kind in ("target", "forecast"):
+            notes.append(self.term(figure.kind, "figure-kind"))
+        inside = ", ".join(note for note in notes if note)
+        return f"{amount} ({inside})" if inside else amount
 
     def filters(self) -> dict[str, Callable[..., Any]]:
         """The Jinja filters of this language."""

@@ -17,6 +17,8 @@ compares).
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from typing import cast, get_args
@@ -290,4 +292,19 @@ def _with_widths(block: Block, widths: tuple[float, ...]) -> Block:
 def to_blocks(source: RenderedMarkdown, charts: ChartResolver | None = None) -> tuple[Block, ...]:
     """The document-model blocks of a rendered template; ``charts`` resolves the figure ids
     of ```` ```chart ```` blocks (without it, such blocks give no chart)."""
-    return tuple(_Blocks(source, _PARSER.parse(source.text), charts).blocks())
+    return _keep_introductions(_Blocks(source, _PARSER.parse(source.text), charts).blocks())
+
+
+def _keep_introductions(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """A paragraph followed by a quotation ("… said:") keeps with it: a page never ends
+    between a speaker and the words."""
+    kept = list(blocks)
+    for index, (block, following) in enumerate(itertools.pairwise(blocks)):
+        if (
+            isinstance(block, Paragraph)
+            and block.style != "quote"
+            and isinstance(following, Paragraph)
+            and following.style == "quote"
+        ):
+            kept[index] = dataclasses.replace(block, keep_with_next=True)
+    return tuple(kept)

@@ -261,6 +261,7 @@ class _Writer:
             style_id=self._ids.paragraph.get(para.style, self._ids.paragraph["body"]),
             jc=_JC.get(para.align or ""),
             after=None if after_pt is None else pt_twips(after_pt),
+            keep_next=para.keep_with_next,
         )
         self._emit(look, runs)
 

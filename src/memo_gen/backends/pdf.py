@@ -334,13 +334,16 @@ class _Story:
     ) -> RLParagraph:
         """A paragraph; with a marker (its number, a bullet) or a hang, in a hanging indent."""
         marker = block.number if marker is None else marker
-        look = self.look(block.style, align=block.align, after=after)
+        keep = block.keep_with_next
+        look = self.look(block.style, align=block.align, after=after, keep_with_next=keep)
         if marker is None and hang is None:
             return self.para(block.runs, look)
         if hang is None:
             # "00." too, so that paragraphs 9 and 10 keep their text in one column.
             hang = self.hang([marker or "", "00."], look)
-        look = self.look(block.style, align=block.align, after=after, indent=hang)
+        look = self.look(
+            block.style, align=block.align, after=after, indent=hang, keep_with_next=keep
+        )
         return self.para(block.runs, look, marker)
 
     def list_block(self, block: List) -> list[Flowable]:
