@@ -335,3 +335,14 @@ def test_every_letter_has_a_glyph_in_the_pdf_fonts(record: str) -> None:
     assert missing_glyphs(text) == set()
     assert missing_glyphs(text, bold=True) == set()
     assert missing_glyphs(text, italic=True) == set()
+
+
+def test_a_quotation_starts_on_the_page_of_its_speaker(sample_files: dict[str, Path]) -> None:
+    """The sample's "Murat Nurtleu said:" once ended page 2, its words on page 3."""
+    pages = [squeeze(page.extract_text()) for page in PdfReader(sample_files["memo.pdf"]).pages]
+    for speaker, words in [
+        ("MuratNurtleusaid:", "“KazakhstanandAzerbaijandemonstrate"),
+        ("JeyhunBayramovsaid:", "“WeconsiderKazakhstan"),
+    ]:
+        (page,) = [text for text in pages if speaker in text]
+        assert words in page

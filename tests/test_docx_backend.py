@@ -560,3 +560,16 @@ def test_libreoffice_repeats_the_table_header(converted: dict[str, Path]) -> Non
     assert "Indicator heading" in second
     assert "Row 200" in pdf_text(converted["long"])
     assert "Page 2 of" in second
+
+
+def test_a_paragraph_that_keeps_with_the_next_gets_keep_next() -> None:
+    """The line that introduces a quotation ("… said:") never ends a page alone."""
+    blocks = (
+        Paragraph(runs("Murat Nurtleu said:"), keep_with_next=True),
+        Paragraph(runs("“Words.”"), "quote"),
+        Paragraph(runs("Figures cited: none.")),
+    )
+    body = xml(render(sample(blocks=blocks)), "word/document.xml")
+    keeps = {xml_text(p): p.find(f"{W}pPr/{W}keepNext") is not None for p in body.iter(f"{W}p")}
+    assert keeps["Murat Nurtleu said:"] is True
+    assert keeps["Figures cited: none."] is False
