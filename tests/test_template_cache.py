@@ -4,6 +4,7 @@ fails a run."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -86,3 +87,54 @@ def test_a_damaged_entry_is_compiled_again(tmp_path: Path, monkeypatch: pytest.M
         entry.write_bytes(b"\x00garbage")
     template_cache._CACHES.clear()
     assert compose_memo() == expected
+
+
+def test_an_entry_damaged_after_its_header_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja's FileSystemBytecodeCache would raise here (pickle.load of the checksum)."""
+    from jinja2.bccache import bc_magic
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    expected = compose_memo()
+    for index, entry in enumerate(sorted(folder.iterdir())):
+        entry.write_bytes(bc_magic + (b"\x80\x04garbage" if index % 2 else b""))
+    template_cache._CACHES.clear()
+    assert compose_memo() == expected
+
+
+def test_the_key_holds_the_environment(tmp_path: Path) -> None:
+    """Jinja's own key is the template's name and file only."""
+    import jinja2
+
+    cache = TemplateCache(tmp_path / "cache")
+    for trim in (False, True):
+        environment = jinja2.Environment(
+            loader=jinja2.DictLoader({"t": "{% if x %}\nyes\n{% endif %}"}),
+            bytecode_cache=cache,
+            trim_blocks=trim,
+        )
+        assert environment.get_template("t").render(x=True) == ("yes\n" if trim else "\nyes\n")
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+def test_concurrent_builds_share_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "cache"
+    probe = (
+        "from memo_gen.compose import Composer\n"
+        "from memo_gen.loader import load_record\n"
+        "print(Composer().compose(load_record(None), 'memo').to_json())\n"
+    )
+    env = {**os.environ, ENV_VAR: str(folder)}
+    runs = [
+        subprocess.Popen([sys.executable, "-c", probe], env=env, stdout=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    outputs = {run.communicate()[0] for run in runs}
+    assert all(run.returncode == 0 for run in runs)
+    assert len(outputs) == 1
+    assert all(entry.suffix == ".jinja" for entry in folder.iterdir())
+    template_cache._CACHES.clear()
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    assert outputs == {compose_memo().encode() + b"\n"}

@@ -1,7 +1,25 @@
 """ISO 3166-1 alpha-2 country codes (with XK, Kosovo) and ISO 4217 currency codes.
 
-Taken from Debian's iso-codes tables; kept here so memo-gen needs no network or extra package.
+``COUNTRY_CODES`` is Babel's (CLDR's) list of territories, less what is not an ISO 3166-1
+alpha-2 country code (see :func:`country_codes_from_babel`), written out by
+``python -m memo_gen.codes``; tests/test_codes.py checks it still equals Babel's. It is
+written out rather than read from Babel because loading Babel's locale data would cost every
+``memo-gen validate`` about 27 ms (median of 20 runs of data/astana-2025-03-13.yaml: 246 ms
+with the list, 273 ms reading Babel; ``validate`` imports no Babel otherwise).
+
+``CURRENCY_CODES`` is ISO 4217's list of current codes (Debian's iso-codes tables), kept by
+hand: Babel has no such list. ``babel.numbers.list_currencies()`` is every code CLDR has ever
+had, 307 of them, with withdrawn ones (DEM, FRF, RUR …) and codes ISO does not assign (CNH);
+and the currencies CLDR dates to territories miss current ISO codes (SVC) and change with the
+day they are asked for, so validation would change with the calendar. tests/test_codes.py
+checks that Babel knows each of them.
 """
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
 
 # fmt: off
 COUNTRY_CODES = frozenset(
@@ -44,3 +62,54 @@ CURRENCY_CODES = frozenset(
     }
 )
 # fmt: on
+
+
+# ISO 3166-1 codes that are not countries: exceptionally reserved (AC Ascension, EU, UN …)
+# and user-assigned (AA, QM–QZ, XA–XZ, ZZ), which CLDR uses for its own regions; XK, Kosovo,
+# is user-assigned but used for Kosovo by the EU and others, and kept.
+_EXCEPTIONALLY_RESERVED = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "FX", "IC", "SU", "TA", "UK", "UN"}
+)
+_KEPT_USER_ASSIGNED = frozenset({"XK"})
+
+
+def _user_assigned(code: str) -> bool:
+    return code in {"AA", "ZZ"} or "QM" <= code <= "QZ" or code.startswith("X")
+
+
+def country_codes_from_babel() -> frozenset[str]:
+    """Babel's territories that are ISO 3166-1 alpha-2 country codes (imports Babel): its
+    numeric regions (001, 419 …), reserved and user-assigned codes left out, XK kept."""
+    from babel import Locale
+
+    territories = [str(code) for code in Locale("en").territories]
+    return frozenset(
+        code
+        for code in territories
+        if re.fullmatch("[A-Z]{2}", code)
+        and code not in _EXCEPTIONALLY_RESERVED
+        and (code in _KEPT_USER_ASSIGNED or not _user_assigned(code))
+    )
+
+
+def source_text(text: str, countries: frozenset[str]) -> str:
+    """This module's source ``text`` with ``countries`` as ``COUNTRY_CODES``."""
+    start = text.index("COUNTRY_CODES = frozenset(")
+    end = text.index("CURRENCY_CODES = frozenset(")
+    codes = sorted(countries)
+    rows = [", ".join(f'"{code}"' for code in codes[i : i + 16]) for i in range(0, len(codes), 16)]
+    body = "".join(f"     {row},\n" for row in rows)
+    literal = f"COUNTRY_CODES = frozenset(\n    {{\n{body}    }}\n)\n\n"
+    return text[:start] + literal + text[end:]
+
+
+def main() -> None:
+    """Rewrite ``COUNTRY_CODES`` in this file from Babel."""
+    path = Path(__file__)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(source_text(text, country_codes_from_babel()), encoding="utf-8")
+    sys.stdout.write(f"{path}\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

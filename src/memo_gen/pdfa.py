@@ -45,10 +45,6 @@ _NOT_SHOWN = _INVISIBLE | _HIDDEN | _NO_VIEW | _TOGGLE_NO_VIEW
 
 # Characters XML 1.0 cannot hold (control characters, surrogates, U+FFFE and U+FFFF).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_PDF_DATE = re.compile(
-    r"D:(?P<Y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})"
-    r"(?:(?P<utc>Z)(?:00'?(?:00'?)?)?|(?P<sign>[+-])(?P<hh>\d{2})'?(?P<mm>\d{2})?'?)?"
-)
 
 
 def icc_profile() -> bytes:
@@ -290,28 +286,25 @@ def _date(info: pikepdf.Dictionary, key: str, fallback: dt.datetime | None) -> d
 
 def _parse_pdf_date(text: str) -> dt.datetime | None:
     """A PDF date such as ``D:20250314000000+00'00'`` (ISO 32000-1, 7.9.4), to the second;
-    ``None`` if it is not one."""
-    found = _PDF_DATE.fullmatch(text.strip())
-    if found is None:
-        return None
+    ``None`` if it is not one. Fields left out take their lowest value (``D:2025`` is the
+    start of 2025), as the standard says; ReportLab always writes them all."""
+    from pikepdf.models.metadata import decode_pdf_date
+
     try:
-        zone: dt.tzinfo | None = None
-        if found["utc"]:
-            zone = dt.UTC
-        elif found["sign"]:
-            offset = dt.timedelta(hours=int(found["hh"]), minutes=int(found["mm"] or 0))
-            zone = dt.timezone(-offset if found["sign"] == "-" else offset)
-        year, month, day, hour, minute, second = (int(found[part]) for part in "YmdHMS")
-        return dt.datetime(year, month, day, hour, minute, second, tzinfo=zone)
-    except ValueError:  # 20251341…, +99'00': digits, but no date or no time zone
+        return decode_pdf_date(text.strip())
+    except ValueError:  # not a date, or 20251341…, +99'00': digits, but no date or zone
         return None
 
 
 def _format_pdf_date(when: dt.datetime) -> str:
-    stamp = f"D:{when.year:04d}{when:%m%d%H%M%S}"
-    offset = when.utcoffset()
-    if offset is None:
-        return stamp
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"{stamp}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+    """``when`` as ReportLab writes a PDF date, ``D:20250314000000+00'00'``.
+
+    pikepdf's ``encode_pdf_date`` writes the offset as ``+00'00``, without the closing
+    apostrophe ReportLab writes: it is added back, so that /Info keeps the bytes it had
+    (tests/golden, tests/test_pdfa.py).
+    The dates here have whole-minute offsets (the record's date in UTC, or one read from
+    /Info), which pikepdf writes as memo-gen did."""
+    from pikepdf.models.metadata import encode_pdf_date
+
+    text = encode_pdf_date(when)
+    return f"{text}'" if when.utcoffset() is not None else text

@@ -11,7 +11,8 @@ code in a file; this is that cache, with memo-gen's rules:
   Jinja, memo-gen and Python versions, and the same environment settings, filters and tests;
 * it never fails a run: a folder that cannot be made, read or written means no cache.
 
-The cache changes how fast the documents are made, never what they contain.
+The cache changes how fast the documents are made, never what they contain. It is Jinja's
+``FileSystemBytecodeCache`` with these rules added (see :class:`TemplateCache`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import stat
 from pathlib import Path
 
 import jinja2
-from jinja2.bccache import Bucket, BytecodeCache
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from memo_gen import __version__
 
@@ -71,10 +73,26 @@ def _fingerprint(environment: jinja2.Environment) -> str:
     return hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
 
 
-class TemplateCache(BytecodeCache):
-    """Jinja's bytecode cache in one folder, keyed by the environment too, never failing."""
+class TemplateCache(FileSystemBytecodeCache):
+    """Jinja's ``FileSystemBytecodeCache`` in one folder, with what it does not do itself.
+
+    It writes an entry to a temporary file and renames it into place, so that concurrent
+    builds never read a half-written entry, and it reads entries in Jinja's own format. What
+    this class adds, each a guarantee Jinja's class does not give:
+
+    * the key: Jinja's is the template's name and file only (``get_cache_key``), so an entry
+      compiled by another environment, Jinja or memo-gen would be loaded; here the key also
+      holds :func:`_fingerprint` (same key, same file names as before);
+    * the folder: Jinja's class expects it to exist and checks nothing about a folder it is
+      given; here it is made (mode 0700) and used only when it is this user's alone, since
+      the compiled code in it is run;
+    * never failing: Jinja's class raises when the folder is missing or cannot be written
+      (``NamedTemporaryFile``), and when an entry is damaged after its magic header
+      (``pickle.load``: ``UnpicklingError``, ``EOFError``); here each means no cache.
+    """
 
     def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), "%s.jinja")
         self.folder = folder
         self._usable: bool | None = None
 
@@ -86,30 +104,19 @@ class TemplateCache(BytecodeCache):
         self.load_bytecode(bucket)
         return bucket
 
-    def _path(self, bucket: Bucket) -> Path:
-        return self.folder / f"{bucket.key}.jinja"
-
     def load_bytecode(self, bucket: Bucket) -> None:
         if not self._ready(create=False):
             return
-        with (
-            contextlib.suppress(OSError, EOFError, ValueError, TypeError),
-            self._path(bucket).open("rb") as stream,
-        ):
-            bucket.load_bytecode(stream)
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         if not self._ready(create=True):
             return
-        path = self._path(bucket)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            with temporary.open("wb") as stream:
-                bucket.write_bytecode(stream)
-            temporary.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
     def _ready(self, create: bool) -> bool:
         """Whether the folder exists (made if ``create``) and is this user's alone."""

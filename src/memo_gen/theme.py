@@ -6,12 +6,14 @@ change the look of both formats at once.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
+from memo_gen.document import ParagraphStyle
 from memo_gen.errors import TemplateError
 
 THEME_FILE = "theme.toml"
@@ -113,9 +115,58 @@ def load_theme(folder: Path) -> Theme:
         return Theme()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        return _theme(raw)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path}: not a valid theme: {exc}") from exc
+    _check_keys(path, raw)
+    try:
+        return _theme(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TemplateError(f"{path}: not a valid theme: {exc}") from exc
+
+
+_TEXT_STYLE_KEYS = tuple(f.name for f in fields(TextStyle))
+_PARAGRAPH_STYLES = get_args(ParagraphStyle)
+_KEYS: dict[str, tuple[str, ...]] = {
+    "page": ("size", "margin_top_mm", "margin_bottom_mm", "margin_left_mm", "margin_right_mm",
+             "header_distance_mm", "footer_distance_mm"),
+    "fonts": ("docx", "pdf", "pdf_fallback"),
+    "text": ("size_pt", "leading", "space_after_pt", "colour"),
+    "styles": _PARAGRAPH_STYLES,  # a table per paragraph style, of TextStyle's keys
+    "headings": ("size_pt", "space_before_pt", "space_after_pt", "colour"),
+    "header_block": ("label_width_mm", "space_after_pt", "rule"),
+    "table": ("size_pt", "header_fill", "border", "border_pt", "padding_pt"),
+    "list": ("indent_mm",),
+    "banner": ("size_pt", "bold", "colour"),
+    "footer": ("size_pt", "colour"),
+    "watermark": ("colour",),
+}  # fmt: skip
+"""The tables of ``theme.toml`` and the keys each may hold (what :func:`_theme` reads)."""
+
+
+def _check_keys(path: Path, raw: dict[str, Any]) -> None:
+    """Refuse a key or table :func:`_theme` would not read: a typo would silently leave
+    the default in place."""
+
+    def check(table: dict[str, Any], known: tuple[str, ...], where: str) -> None:
+        prefix = f"{where}." if where else ""
+        for key, value in table.items():
+            if key in known:
+                continue
+            kind = "table" if isinstance(value, dict) else "key"
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{prefix}{close[0]}'?" if close else f"known: {', '.join(known)}"
+            raise TemplateError(f"{path}: unknown {kind} '{prefix}{key}' ({hint})")
+
+    def table(value: Any, name: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise TemplateError(f"{path}: '{name}' must be a table ([{name}])")
+        return value
+
+    check(raw, tuple(_KEYS), "")
+    for name, values in raw.items():
+        check(table(values, name), _KEYS[name], name)
+    for name, values in table(raw.get("styles", {}), "styles").items():
+        check(table(values, f"styles.{name}"), _TEXT_STYLE_KEYS, f"styles.{name}")
 
 
 def _theme(raw: dict[str, Any]) -> Theme:

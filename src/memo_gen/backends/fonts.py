@@ -82,6 +82,13 @@ def covered(path: Path) -> frozenset[int]:
 
     Pillow measures text but cannot say whether a face has a glyph; this small reader does,
     for the fallback between families that the PDF's FontChain makes with ReportLab.
+
+    Not fontTools (a test-only dependency) nor ReportLab's TTFont: the DOCX backend calls
+    this for a draft's watermark and never imports ReportLab, and fontTools slows the render.
+    Measured in fresh interpreters (20 runs each, fontTools 4.69.1): reading the bold face of
+    the first family takes 2.8 ms here and 25 ms with fontTools (``TTFont(lazy=True)
+    .getBestCmap()``, mostly its import), all three families 4.2 ms and 39 ms.
+    tests/test_fonts.py checks that both read the same code points from every shipped face.
     """
     data = _read(path)
     subtables: dict[int, int] = {}
