@@ -3,9 +3,7 @@ library for ``validate``, nothing heavy for ``--version`` and ``--help``, pikepd
 ``--pdfa`` and pyHanko only for ``--sign``.
 
 Each command runs in a fresh interpreter, which then lists ``sys.modules``: the check is of
-what was loaded, never of how long it took. The interpreter renders everything itself (no
-helper process, :mod:`memo_gen.sidecar`), so that its list holds every module the rendering
-needs; with a helper, the main process loads even less.
+what was loaded, never of how long it took.
 """
 
 from __future__ import annotations
@@ -25,11 +23,6 @@ from memo_gen.signing import PASSPHRASE_VARIABLE
 
 PROBE = """
 import json, sys
-import memo_gen.sidecar
-if "--with-helper" in sys.argv:
-    sys.argv.remove("--with-helper")
-else:
-    memo_gen.sidecar.available = lambda: False
 from memo_gen.cli import main
 try:
     main(sys.argv[1:])
@@ -118,15 +111,3 @@ def test_validate_imports_no_rendering_library() -> None:
 def test_version_and_help_import_neither_pydantic_nor_a_renderer(flag: str) -> None:
     modules = imported(flag)
     assert not modules & (RENDERING | {"pydantic", "yaml"})
-
-
-def test_with_a_helper_the_main_process_never_imports_reportlab(tmp_path: Path) -> None:
-    # The helper renders the PDF files and the DOCX with a chart: ReportLab is its alone.
-    import memo_gen.sidecar
-
-    if not memo_gen.sidecar.available():
-        pytest.skip("no helper process on this machine (one CPU, or no fork)")
-    modules = imported("--with-helper", "build", "-o", str(tmp_path))
-    assert "docx" in modules
-    assert "reportlab" not in modules
-    assert len(list(tmp_path.glob("*.pdf"))) == 2

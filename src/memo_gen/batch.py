@@ -53,8 +53,6 @@ class BuildSettings:
     pdfa: bool = False
     signing_key: SigningKey | None = None
     """Sign every PDF with this key (each process loads it once)."""
-    side_by_side: bool = False
-    """Render a record's PDF and DOCX files in two processes (for a single record)."""
 
 
 @dataclass(frozen=True)
@@ -163,20 +161,12 @@ def refuse_clashing_names(sources: Sequence[str | None]) -> None:
 
 def render_source(source: str | None, settings: BuildSettings) -> Outcome:
     """Load, render and write one record (``None``: the sample record); raises its error."""
-    from memo_gen.files import Backends, helper_for
-    from memo_gen.theme import theme_for
-
     out, kinds, formats = settings.output_dir, settings.kinds, settings.formats
     key = signer(settings.signing_key)
-    backends = Backends(theme_for(settings.template_dir, settings.page_size), settings.pdfa)
-    # Started first, the helper (if any) gets ready while the templates are loaded and the
-    # record is read, validated and composed.
-    with helper_for(backends, formats, key, settings.side_by_side) as helper:
-        renderer = _renderer(settings)
-        loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
-        choice = renderer.composer.choose(loaded.record, settings.lang)
-        lang = choice.language
-        written = renderer.write(loaded, stem_for(source), out, kinds, formats, lang, key, helper)
+    renderer = _renderer(settings)
+    loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
+    choice = renderer.composer.choose(loaded.record, settings.lang)
+    written = renderer.write(loaded, stem_for(source), out, kinds, formats, choice.language, key)
     warnings = []
     if choice.fell_back_from:
         name = display_name(source) if source else "sample record"
@@ -211,8 +201,7 @@ def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, lis
     """Merge the files the outcomes wrote into ``folder``'s ``manifest.json`` and write it;
     returns its path and any warnings. Ctrl-C and SIGTERM wait until it is written, so that
     the files already written are listed."""
-    from memo_gen.manifest import MANIFEST_NAME, manifest_bytes, previous_manifest
-    from memo_gen.output import signals_held, write_atomic
+    from memo_gen.manifest import MANIFEST_NAME, update_manifest
 
     path = folder / MANIFEST_NAME
     warnings: list[str] = []
@@ -222,10 +211,7 @@ def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, lis
         warnings.append(f"{path}: {reason}; replaced by a manifest of this run's files")
 
     entries = [entry for outcome in outcomes for entry in outcome.entries]
-    with signals_held():
-        data = manifest_bytes(entries, previous_manifest(folder), on_broken=broken)
-        write_atomic(path, data)
-    return path, warnings
+    return update_manifest(folder, entries, on_broken=broken), warnings
 
 
 def _named(source: str | None, message: str) -> str:

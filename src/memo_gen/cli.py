@@ -386,9 +386,6 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
         signing_key=_signing_key(
             options.get("sign"), options.get("sign_reason"), options.get("sign_location")
         ),
-        # One record: its PDF and DOCX files side by side (unless -j 1 says one process);
-        # several: a record per process.
-        side_by_side=len(sources) == 1 and options.get("jobs") != 1,
     )
     finished: list[Outcome] = []  # in the order the records finish, for the manifest
     try:

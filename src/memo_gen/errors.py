@@ -65,7 +65,7 @@ class MemoGenError(Exception):
         self.problems: tuple[Problem, ...] = tuple(problems)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled whole (the helper process sends it back): its problems and notes too.
+        # Pickled whole (when it crosses between processes): its problems and notes too.
         return (type(self), (self.message, self.problems), self.__dict__)
 
     @property

@@ -1,46 +1,22 @@
 """A composed document → the bytes of its file: rendered by a backend and, for a PDF,
-finished (PDF/A, then the signature); and the helper process that renders a share of a
-record's files.
+finished (PDF/A, then the signature).
 
 A backend is imported only when its format is asked for (ReportLab is slow to import), and
 so are the finishing steps: PDF/A (pikepdf), then the signature (pyHanko), always in that
 order, since nothing may change a signed file.
-
-With a helper (:func:`helper_for`, :mod:`memo_gen.sidecar`), what needs ReportLab (the PDF
-files, and a DOCX with a chart, whose picture ReportLab draws) is rendered by the helper,
-which loaded ReportLab and the fonts while this process read and composed the record; this
-process renders the other DOCX files and never loads ReportLab.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from memo_gen import sidecar
-from memo_gen.document import (
-    Block,
-    Chart,
-    ChartBar,
-    Document,
-    Furniture,
-    HeaderBlock,
-    HeaderField,
-    Heading,
-    List,
-    ListItem,
-    Metadata,
-    Paragraph,
-    Run,
-    Table,
-)
+from memo_gen.document import Document
 from memo_gen.theme import Theme
 
 if TYPE_CHECKING:
     from memo_gen.document import DocumentKind
-    from memo_gen.sidecar import Helper
     from memo_gen.signing import Signer
 
 Format = Literal["docx", "pdf"]
@@ -87,26 +63,10 @@ class Backends:
             data = sign_pdf(data, signer)
         return Output(document.kind, fmt, data, pages)
 
-    def outputs(
-        self,
-        tasks: Sequence[Task],
-        signer: Signer | None = None,
-        helper: Helper[list[Task], list[Output]] | None = None,
-    ) -> list[Output]:
-        """Every task's output, in the order of ``tasks``; with a ``helper``, it renders
-        those that need ReportLab while this process renders the others. A DOCX states the
-        pages of the same document's PDF, when that is among the tasks."""
-        if helper is None:
-            outputs = [self.output(document, fmt, signer) for document, fmt in tasks]
-        else:
-            theirs = [task for task in tasks if needs_reportlab(*task)]
-            mine = [task for task in tasks if not needs_reportlab(*task)]
-            helper.send(theirs)
-            outputs = [self.output(*task, signer) for task in mine]
-            try:
-                outputs += helper.result()
-            except sidecar.HelperLost:  # killed (out of memory?): its share is done here
-                outputs += [self.output(*task, signer) for task in theirs]
+    def outputs(self, tasks: Sequence[Task], signer: Signer | None = None) -> list[Output]:
+        """Every task's output, in the order of ``tasks``. A DOCX states the pages of the
+        same document's PDF, when that is among the tasks."""
+        outputs = [self.output(document, fmt, signer) for document, fmt in tasks]
         made = {(output.kind, output.format): output for output in outputs}
         pages = {kind: output.pages for (kind, fmt), output in made.items() if fmt == "pdf"}
         return [
@@ -114,55 +74,3 @@ class Backends:
             made[(d.kind, fmt)]
             for d, fmt in tasks
         ]  # fmt: skip
-
-    def get_ready(self, formats: Sequence[Format]) -> None:
-        """Load what rendering ``formats`` with ReportLab needs, and register the theme's
-        fonts."""
-        from memo_gen.backends.pdf import render_pdf_counted  # noqa: F401
-        from memo_gen.backends.pdf_fonts import FontChain
-
-        FontChain.of(self.theme)
-        if self.pdfa:
-            import pikepdf  # noqa: F401
-        # A small document of every kind of block, rendered once, so that what the libraries
-        # do only the first time (styles, caches) is done before the real work arrives.
-        for fmt in formats:
-            self.output(_warm_up(), fmt)
-
-
-def _warm_up() -> Document:
-    words = (Run("Warm "), Run("up", bold=True), Run(" once", italic=True))
-    blocks: tuple[Block, ...] = (
-        HeaderBlock((HeaderField("TO:", words),)),
-        Heading(words),
-        Paragraph(words, number="1."),
-        List((ListItem((Paragraph(words),)),)),
-        Table(((Run("A"),), (Run("B"),)), (((Run("1"),), (Run("2"),)),), (0.5, 0.5),
-              ("left", "right")),
-        Chart("Warm-up", "units", (ChartBar("one", 1.0), ChartBar("two", 2.0, "target"))),
-    )  # fmt: skip
-    furniture = Furniture(classification="WARM-UP", footer="warm-up")
-    return Document("factsheet", blocks, Metadata(title="warm-up", author="memo-gen"), furniture)
-
-
-def needs_reportlab(document: Document, fmt: Format) -> bool:
-    """Whether rendering needs ReportLab: a PDF, or a DOCX with a chart (its picture)."""
-    return fmt == "pdf" or any(isinstance(block, Chart) for block in document.blocks)
-
-
-@contextlib.contextmanager
-def helper_for(
-    backends: Backends, formats: Sequence[Format], signer: Signer | None, wanted: bool
-) -> Iterator[Helper[list[Task], list[Output]] | None]:
-    """A helper process for one record's files (:mod:`memo_gen.sidecar`) when it is
-    ``wanted``, PDF files are asked for and there are two CPUs; else ``None``. Start it
-    before reading the record: it gets ready meanwhile."""
-    if not (wanted and "pdf" in formats and sidecar.available()):
-        yield None
-        return
-
-    def work(tasks: list[Task]) -> list[Output]:
-        return [backends.output(document, fmt, signer) for document, fmt in tasks]
-
-    with sidecar.helper(lambda: backends.get_ready(formats), work) as child:
-        yield child

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from memo_gen.compose import Composer
 from memo_gen.document import Document, DocumentKind
-from memo_gen.files import Backends, Format, Output, Task
+from memo_gen.files import Backends, Format, Output
 from memo_gen.loader import LoadedRecord
 from memo_gen.manifest import Entry, entry_for
 from memo_gen.model import VisitRecord
@@ -23,7 +23,6 @@ from memo_gen.output import write_files
 from memo_gen.theme import PageSize, Theme, theme_for
 
 if TYPE_CHECKING:
-    from memo_gen.sidecar import Helper
     from memo_gen.signing import Signer
 
 __all__ = ["Format", "Output", "Renderer", "Written", "render_bytes"]
@@ -76,15 +75,13 @@ class Renderer:
         formats: Sequence[Format],
         lang: str | None = None,
         signer: Signer | None = None,
-        helper: Helper[list[Task], list[Output]] | None = None,
     ) -> list[Output]:
         """Every asked-for document of a record, in memory, in ``lang`` (default: the
         record's ``document.language``, see :meth:`Composer.choose`); each PDF signed by
-        ``signer`` when one is given; a share rendered by ``helper`` when one is given
-        (:func:`memo_gen.files.helper_for`)."""
+        ``signer`` when one is given."""
         documents = [self.composer.compose(record, kind, lang, draft=self.draft) for kind in kinds]
         tasks = [(document, fmt) for document in documents for fmt in formats]
-        return self.backends.outputs(tasks, signer, helper)
+        return self.backends.outputs(tasks, signer)
 
     def render(
         self,
@@ -106,12 +103,11 @@ class Renderer:
         formats: Sequence[Format],
         lang: str | None = None,
         signer: Signer | None = None,
-        helper: Helper[list[Task], list[Output]] | None = None,
     ) -> list[Written]:
         """Render, then write ``<stem>-<kind>.<format>`` files (``<stem>-<kind>-draft.<format>``
         for a draft) into ``out_dir``; returns what was written, with the manifest entry of
         each file."""
-        outputs = self.outputs(loaded.record, kinds, formats, lang, signer, helper)
+        outputs = self.outputs(loaded.record, kinds, formats, lang, signer)
         # A draft never takes the place of the final files (nor of their signatures).
         mark = "-draft" if self.draft else ""
         paths = [out_dir / f"{stem}-{output.kind}{mark}.{output.format}" for output in outputs]

@@ -102,7 +102,7 @@ class Theme:
 def theme_for(template_dir: Path | None, page_size: PageSize | None = None) -> Theme:
     """The theme of a template folder (memo-gen's own when ``None``), on ``page_size``
     paper when one is given; read once per process (a batch worker renders many records
-    with it, and a record's helper process and renderer share it)."""
+    with it)."""
     from memo_gen.resources import templates_dir
 
     return load_theme(template_dir or templates_dir()).with_page_size(page_size)
