@@ -88,7 +88,7 @@ SLOW_WRITER = """
 import sys, time
 from pathlib import Path
 import memo_gen.manifest as manifest
-from memo_gen.batch import Outcome, write_manifest
+from memo_gen.pipeline import Outcome, write_manifest
 
 merge = manifest.manifest_bytes
 

@@ -34,13 +34,14 @@ from memo_gen.document import (
     DOCUMENT_KINDS,
     Document,
     DocumentKind,
+    Format,
     Furniture,
     Metadata,
     Paragraph,
     Run,
 )
 from memo_gen.loader import load_record
-from memo_gen.render import Format, Renderer
+from memo_gen.render import Renderer
 from memo_gen.resources import data_dir
 from memo_gen.theme import PAGE_SIZES_PT, load_theme
 from test_imports import loaded

@@ -60,14 +60,14 @@ from pydantic import BaseModel
 
 from faithful_strategies import visit_records
 from memo_gen.compose import SIDE_LABELS, context
-from memo_gen.document import DocumentKind
+from memo_gen.document import DocumentKind, Format
 from memo_gen.errors import MemoGenError
 from memo_gen.fields import PartialDate
 from memo_gen.formatting import Formatter, babel_locale, label
 from memo_gen.languages import TemplateFolder, Words, load_words
 from memo_gen.loader import load_record
 from memo_gen.model import VOCABULARIES, VisitRecord
-from memo_gen.render import Format, Renderer
+from memo_gen.render import Renderer
 from memo_gen.resources import templates_dir
 from memo_gen.validate import validate_record
 from test_nothing_lost import pdf_text
@@ -426,7 +426,7 @@ class Labels:
         """What a known value reads as in this language (for a qualifier, the words around
         the number)."""
         if group == "qualifier":
-            pattern = self.words.term(group, value)
+            pattern = self.words.term(value, group)
             if pattern is None:
                 about = self.words.approximately
                 pattern = about if value == "about" else f"{label(value)} {{value}}"
@@ -484,10 +484,10 @@ def labels_of(template_root: Path, language: str) -> Labels:
         for value in values:
             texts.append(formatter.term(value, group))
             if group == "qualifier":
-                texts.append(words.term(group, value) or f"{label(value)} {words.approximately}")
+                texts.append(words.term(value, group) or f"{label(value)} {words.approximately}")
     for group_words in words.terms.values():
         texts += group_words.values()
-    texts += [side for key, side in SIDE_LABELS.items() if words.term("side", key) is None]
+    texts += [side for key, side in SIDE_LABELS.items() if words.term(key, "side") is None]
     texts = [re.sub(r"\{[a-z_]+\}", " ", text) for text in texts]
     macros = [piece for name, tree in parsed.items() if name.startswith("_")
               for piece in _Pieces(tree).pieces]  # fmt: skip

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from memo_gen import glyphs
+from memo_gen.backends import coverage
 
 
 def test_the_table_matches_the_shipped_fonts() -> None:
-    # After changing a font: python -m memo_gen.glyphs
-    assert glyphs.TABLE.read_text(encoding="ascii") == glyphs.table_text()
+    # After changing a font: python -m memo_gen.backends.coverage
+    assert glyphs.TABLE.read_text(encoding="ascii") == coverage.table_text()
 
 
 @pytest.mark.parametrize(

@@ -27,10 +27,9 @@ from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_r
 from memo_gen.signing import PASSPHRASE_VARIABLE
 
 if TYPE_CHECKING:
-    from memo_gen.batch import Outcome
-    from memo_gen.document import DocumentKind
+    from memo_gen.document import DocumentKind, Format
     from memo_gen.model import VisitRecord
-    from memo_gen.render import Format
+    from memo_gen.pipeline import Outcome
     from memo_gen.signing import SigningKey
 
 RECORD_HELP = "A visit record (.yaml, .yml or .json), or - for standard input."
@@ -318,7 +317,7 @@ def _signing_key(path: Path | None, reason: str | None, location: str | None) ->
     """The key ``--sign`` names, with its passphrase from the environment or a prompt on
     the terminal, read and checked before anything is rendered (so a bad key writes no
     file)."""
-    from memo_gen.batch import signer
+    from memo_gen.pipeline import signer
     from memo_gen.signing import SigningKey
 
     if path is None:
@@ -351,29 +350,18 @@ def _ask_passphrase(path: Path) -> bytes | None:
 
 
 def _render(sources: Sequence[str | None], formats: Sequence[Format], options: Any) -> None:
-    """Render records; one in this process, with its error raised as it is (so is every
-    record with --debug); several one by one or in ``--jobs`` worker processes, each
-    failure reported and the others rendered, then a summary and the first failure's exit
-    code. Then the files written go into the folder's manifest, even after a failure or an
-    interruption."""
-    from memo_gen.batch import (
-        BuildSettings,
-        default_jobs,
-        refuse_clashing_names,
-        render_many,
-        render_source,
-        write_manifest,
-    )
+    """Build records (:func:`memo_gen.pipeline.build`) and print what became of them: one
+    record, or every record with --debug, has its error raised as it is; several are
+    rendered one by one or in ``--jobs`` worker processes, each failure reported and the
+    others rendered, then a summary and the first failure's exit code. The manifest's path
+    comes last, also after a failure or an interruption."""
     from memo_gen.document import DOCUMENT_KINDS
-    from memo_gen.manifest import previous_manifest
+    from memo_gen.pipeline import BuildSettings, build, default_jobs
 
     ctx = click.get_current_context()
     doc = options["doc"]
-    kinds = DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),)
-    refuse_clashing_names(sources)
-    previous_manifest(options["output_dir"])  # one that must not be replaced stops the run now
     settings = BuildSettings(
-        kinds=tuple(kinds),
+        kinds=DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),),
         formats=tuple(formats),
         output_dir=options["output_dir"],
         template_dir=options["template_dir"],
@@ -387,45 +375,34 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
             options.get("sign"), options.get("sign_reason"), options.get("sign_location")
         ),
     )
-    finished: list[Outcome] = []  # in the order the records finish, for the manifest
+    one_by_one = len(sources) == 1 or bool(ctx.find_root().params.get("debug"))
+    jobs = options.get("jobs") or default_jobs()
+    manifest: list[tuple[Path, Sequence[str]]] = []
     try:
-        if len(sources) == 1 or ctx.find_root().params.get("debug"):
-            for source in sources:
-                outcome = render_source(source, settings)
-                finished.append(outcome)  # listed in the manifest even if printing fails
-                _show(outcome)
-            return
-        workers = options.get("jobs") or default_jobs()
-        stderr = sys.stderr
-        if options.get("quiet") or not stderr.isatty():
-            # closing(): an interruption stops the workers, and reports the records they
-            # finished meanwhile, before the manifest below is written.
-            with contextlib.closing(
-                render_many(sources, settings, workers, finished.append)
-            ) as rendered:
-                outcomes = [_show(outcome) for outcome in rendered]
+        if one_by_one or options.get("quiet") or not sys.stderr.isatty():
+            result = build(
+                sources, settings, jobs=jobs, raise_errors=one_by_one, on_outcome=_show,
+                on_manifest=lambda *written: manifest.append(written),
+            )  # fmt: skip
         else:
             # Paths and errors wait for the bar to finish, so that they do not break its line.
-            with click.progressbar(length=len(sources), label="Rendering", file=stderr) as bar:
-
-                def done(outcome: Outcome) -> None:
-                    finished.append(outcome)
-                    bar.update(1)
-
-                with contextlib.closing(render_many(sources, settings, workers, done)) as rendered:
-                    outcomes = list(rendered)
-            for outcome in outcomes:
+            with click.progressbar(length=len(sources), label="Rendering", file=sys.stderr) as bar:
+                result = build(
+                    sources, settings, jobs=jobs, on_finished=lambda _: bar.update(1),
+                    on_manifest=lambda *written: manifest.append(written),
+                )  # fmt: skip
+            for outcome in result.outcomes:
                 _show(outcome)
     finally:
-        if any(outcome.entries for outcome in finished):
-            path, warnings = write_manifest(settings.output_dir, finished)
+        for path, warnings in manifest:
             for warning in warnings:
                 click.echo(f"Warning: {warning}", err=True)
             click.echo(str(path))
-    failed = [outcome for outcome in outcomes if outcome.failed]
-    if failed:
-        click.echo(f"Error: {len(failed)} of {len(outcomes)} records failed", err=True)
-        ctx.exit(failed[0].exit_code)
+    if result.failed:
+        click.echo(
+            f"Error: {len(result.failed)} of {len(result.outcomes)} records failed", err=True
+        )
+        ctx.exit(result.failed[0].exit_code)
 
 
 def _show(outcome: Outcome) -> Outcome:
@@ -488,7 +465,7 @@ def build(records: tuple[str, ...], **options: Any) -> None:
     others: each failure is reported, then how many failed, and the exit code is the first
     failure's. The folder's manifest.json lists every file written.
     """
-    from memo_gen.batch import record_sources
+    from memo_gen.pipeline import record_sources
 
     sources: list[str | None] = [*record_sources(records)] or [None]
     _render(sources, ["docx", "pdf"], options)

@@ -64,7 +64,7 @@ def _group_label(participant: Participant, countries: Mapping[str, str], words: 
     if participant.organisation:
         return participant.organisation
     side = participant.side or ""
-    return words.term("side", side) or SIDE_LABELS.get(side, words.other_participants)
+    return words.term(side, "side") or SIDE_LABELS.get(side, words.other_participants)
 
 
 def areas(record: VisitRecord) -> list[str]:

@@ -28,6 +28,8 @@ ParagraphStyle = Literal[
 
 DocumentKind = Literal["memo", "factsheet"]
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
+Format = Literal["docx", "pdf"]
+"""The file formats memo-gen writes a document in."""
 
 
 @dataclass(frozen=True)

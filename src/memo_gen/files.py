@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from memo_gen.document import Document
+from memo_gen.document import Document, Format
 from memo_gen.theme import Theme
 
 if TYPE_CHECKING:
     from memo_gen.document import DocumentKind
     from memo_gen.signing import Signer
 
-Format = Literal["docx", "pdf"]
 Task = tuple[Document, Format]
 """One document to render in one format."""
 

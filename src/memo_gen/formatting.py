@@ -110,7 +110,7 @@ class Formatter:
         ``other`` and an absent value as nothing; the record's own wording as written."""
         if value is None:
             return ""
-        word = self.words.term(group, value)
+        word = self.words.term(value, group)
         if word is not None:
             return word
         if value == "other":
@@ -129,7 +129,7 @@ class Formatter:
         bound = figure.bound
         if bound is None:
             return text
-        pattern = self.words.term("qualifier", bound)
+        pattern = self.words.term(bound, "qualifier")
         if pattern is None:
             pattern = self.words.approximately if bound == "about" else f"{label(bound)} {{value}}"
         return pattern.format(value=text)

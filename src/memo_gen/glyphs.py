@@ -12,8 +12,8 @@ field, the position and the character's name:
   reorder how text around them is shown.
 
 The font coverage comes from ``fonts/coverage.txt``, a table of code-point ranges made from
-the shipped font files by ``python -m memo_gen.glyphs`` (a test checks it matches them), so
-``memo-gen validate`` needs neither ReportLab nor the fonts. The PDF backend tries every
+the shipped font files by ``python -m memo_gen.backends.coverage`` (a test checks it matches
+them), so ``memo-gen validate`` needs neither ReportLab nor the fonts. The PDF backend tries every
 shipped family after the theme's own, so whatever passes here has a glyph there.
 """
 
@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import hashlib
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -42,7 +40,7 @@ _RTL_BLOCKS = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFE), (0x10800, 0
                (0x1E800, 0x1EFFF))  # fmt: skip
 
 
-def _excluded(code: int) -> bool:
+def excluded(code: int) -> bool:
     """Code points that never count as drawable whatever a font maps: controls, surrogates,
     private use (its meaning is private to whoever wrote it) and noncharacters."""
     return (
@@ -140,46 +138,3 @@ def message(kind: str, char: str, position: int) -> str:
             "is shown; remove it"
         )
     return f"contains {where}, which no font memo-gen ships can draw; remove or replace it"
-
-
-# --- the table, made from the fonts --------------------------------------------------------
-
-
-def table_text() -> str:
-    """``fonts/coverage.txt`` as the shipped fonts define it (imports ReportLab)."""
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from memo_gen.backends.pdf_fonts import FONTS_DIR, SHIPPED_FAMILIES
-
-    faces: list[set[int]] = [set(), set(), set(), set()]
-    header = [
-        "# Code points every face (regular, bold, italic, bold italic) of memo-gen's PDF fonts",
-        "# can draw, counting each face as covered when any shipped family has the glyph.",
-        "# Made by `python -m memo_gen.glyphs` from these files; do not edit by hand.",
-    ]
-    for family, files in SHIPPED_FAMILIES.items():
-        for index, filename in enumerate(files):
-            path = FONTS_DIR / filename
-            font = TTFont(f"coverage {family} {index}", str(path))
-            faces[index] |= set(font.face.charToGlyph)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            header.append(f"# {filename} sha256 {digest}")
-    codes = sorted(code for code in set.intersection(*faces) if not _excluded(code))
-    lines: list[str] = []
-    start = previous = codes[0]
-    for code in [*codes[1:], -1]:
-        if code != previous + 1:
-            lines.append(f"{start:04X}" if start == previous else f"{start:04X}-{previous:04X}")
-            start = code
-        previous = code
-    return "\n".join([*header, *lines]) + "\n"
-
-
-def main() -> None:
-    """Rewrite ``fonts/coverage.txt`` from the shipped fonts."""
-    TABLE.write_text(table_text(), encoding="ascii")
-    sys.stdout.write(f"{TABLE}\n")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -63,7 +63,7 @@ class Words:
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     """Words for enumerated values, by group: ``terms["visit-kind"]["official"]``."""
 
-    def term(self, group: str, value: str) -> str | None:
+    def term(self, value: str, group: str) -> str | None:
         """The word for ``value`` in ``group`` (``""`` for a value that says nothing, such as
         ``other``), or ``None`` when the set gives none."""
         return self.terms.get(group, {}).get(value)

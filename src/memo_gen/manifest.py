@@ -80,7 +80,7 @@ from memo_gen.errors import InputError, OutputError
 from memo_gen.output import signals_held, write_atomic
 
 if TYPE_CHECKING:
-    from memo_gen.render import Format
+    from memo_gen.document import Format
 
 MANIFEST_NAME = "manifest.json"
 LOCK_NAME = ".manifest.lock"

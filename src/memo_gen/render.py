@@ -8,14 +8,15 @@ failure or an interruption leaves no new file behind.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from memo_gen.compose import Composer
-from memo_gen.document import Document, DocumentKind
-from memo_gen.files import Backends, Format, Output
+from memo_gen.document import Document, DocumentKind, Format
+from memo_gen.files import Backends, Output
 from memo_gen.loader import LoadedRecord
 from memo_gen.manifest import Entry, entry_for
 from memo_gen.model import VisitRecord
@@ -63,9 +64,9 @@ class Renderer:
         theme = theme_for(template_dir, page_size)
         return cls(Composer(template_dir), theme, draft, pdfa)
 
-    @property
+    @functools.cached_property
     def backends(self) -> Backends:
-        """The backends and the PDF's finishing this renderer uses."""
+        """The backends and the PDF's finishing this renderer uses (made once)."""
         return Backends(self.theme, self.pdfa)
 
     def outputs(

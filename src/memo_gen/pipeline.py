@@ -1,11 +1,20 @@
-"""Render many records: one after another in this process, or side by side in worker
-processes.
+"""A build, from record files to written files and the folder's manifest: the one place
+where that happens, for the command line and for programs (:func:`build`).
+
+A build takes :class:`BuildSettings` and the records' sources, refuses records that would
+write files of the same names and a folder whose manifest must not be replaced, renders
+each record (load, choose the language, compose, render, finish with PDF/A and signature,
+write its files all together: :meth:`~memo_gen.render.Renderer.write`) one after another in
+this process or side by side in worker processes, and merges the files written into the
+folder's ``manifest.json`` (:func:`~memo_gen.manifest.update_manifest`, under a lock), even
+after a failure or an interruption. It never prints: the caller hears of each record
+through callbacks and gets a :class:`BuildResult`.
 
 Each record is rendered on its own: one that fails does not stop the others. A worker
 returns an :class:`Outcome` (the paths written, or the error's message, problems and exit
-code), never prints; the command line reports the outcomes in the order the records were
-given. Every worker renders with one :class:`~memo_gen.render.Renderer` per set of options
-for its whole life, so templates are compiled and fonts registered once per process.
+code), never prints; outcomes come back in the order the records were given. Every worker
+renders with one :class:`~memo_gen.render.Renderer` per set of options for its whole life,
+so templates are compiled and fonts registered once per process.
 
 Ctrl-C and SIGTERM are the parent's to handle: workers ignore SIGINT, and when the parent is
 interrupted it cancels the records not started and sends SIGTERM to its workers, which stop
@@ -14,6 +23,7 @@ the record they are rendering without writing any of its files (:mod:`memo_gen.o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Callable, Generator, Sequence
@@ -29,9 +39,9 @@ from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_na
 if TYPE_CHECKING:
     import concurrent.futures
 
-    from memo_gen.document import DocumentKind
+    from memo_gen.document import DocumentKind, Format
     from memo_gen.manifest import Entry
-    from memo_gen.render import Format, Renderer
+    from memo_gen.render import Renderer
     from memo_gen.signing import Signer, SigningKey
     from memo_gen.theme import PageSize
 
@@ -195,6 +205,87 @@ def render_one(source: str | None, settings: BuildSettings) -> Outcome:
         return Outcome(source, (), _named(source, message), (), EXIT_INTERNAL)
     finally:
         _busy = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: each record's outcome in the order given, and the manifest."""
+
+    outcomes: tuple[Outcome, ...]
+    manifest: Path | None = None
+    """The folder's ``manifest.json``, when the build wrote any file."""
+    warnings: tuple[str, ...] = ()
+    """About the manifest (a broken one replaced)."""
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if outcome.failed)
+
+
+def build(
+    sources: Sequence[str | None],
+    settings: BuildSettings,
+    *,
+    jobs: int = 1,
+    raise_errors: bool = False,
+    on_finished: Callable[[Outcome], object] | None = None,
+    on_outcome: Callable[[Outcome], object] | None = None,
+    on_manifest: Callable[[Path, Sequence[str]], object] | None = None,
+) -> BuildResult:
+    """Render every record of ``sources`` (``None``: the sample record) with ``settings``,
+    in ``jobs`` worker processes when there are several, and merge the files written into
+    the output folder's manifest.
+
+    A record that fails is an :class:`Outcome` with its error, and the others are rendered;
+    with ``raise_errors`` the first failure is raised instead (as :class:`MemoGenError`,
+    records one by one in this process). ``on_finished`` hears of each record as it
+    finishes (for a progress bar), ``on_outcome`` in the order of ``sources``, and
+    ``on_manifest`` of the manifest once it is written, which happens even when the build
+    is interrupted or raises, so that every file written is listed.
+    """
+    from memo_gen.manifest import previous_manifest
+
+    sources = list(sources)
+    refuse_clashing_names(sources)
+    previous_manifest(settings.output_dir)  # one that must not be replaced stops the build now
+    finished: list[Outcome] = []  # in the order the records finish, for the manifest
+    outcomes: list[Outcome] = []
+    manifest: tuple[Path, Sequence[str]] | None = None
+
+    def record_finished(outcome: Outcome) -> None:
+        finished.append(outcome)  # listed in the manifest even if a callback fails
+        if on_finished is not None:
+            on_finished(outcome)
+
+    try:
+        if raise_errors:
+            rendered: Generator[Outcome, None, None] = _raising(sources, settings, record_finished)
+        else:
+            rendered = render_many(sources, settings, jobs, record_finished)
+        # closing(): an interruption stops the workers, and reports the records they
+        # finished meanwhile, before the manifest below is written.
+        with contextlib.closing(rendered):
+            for outcome in rendered:
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+    finally:
+        if any(outcome.entries for outcome in finished):
+            manifest = write_manifest(settings.output_dir, finished)
+            if on_manifest is not None:
+                on_manifest(*manifest)
+    path, warnings = manifest or (None, ())
+    return BuildResult(tuple(outcomes), path, tuple(warnings))
+
+
+def _raising(
+    sources: Sequence[str | None], settings: BuildSettings, done: Callable[[Outcome], None]
+) -> Generator[Outcome, None, None]:
+    """The records one by one in this process, the first failure raised as it is."""
+    for source in sources:
+        outcome = render_source(source, settings)
+        done(outcome)
+        yield outcome
 
 
 def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, list[str]]:

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from memo_gen import cli
-from memo_gen.batch import BuildSettings, Outcome, record_sources, render_many
+from memo_gen.pipeline import BuildSettings, Outcome, record_sources, render_many
 from memo_gen.resources import data_dir
 
 SHORT = data_dir() / "short-readout.yaml"
@@ -262,3 +262,33 @@ def test_a_draft_does_not_replace_the_final_files(runner: CliRunner, tmp_path: P
     assert {p.name: p.read_bytes() for p in out.glob("*.docx") if p.name in final} == final
     drafts = ["short-readout-factsheet-draft.docx", "short-readout-memo-draft.docx"]
     assert listed(out) == sorted([*final, *drafts])
+
+
+# --- the library entry point --------------------------------------------------------------
+
+
+def test_a_program_builds_without_the_command_line(tmp_path: Path) -> None:
+    import memo_gen
+    from memo_gen.verify import verify_folder
+
+    out = tmp_path / "out"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("visit:\n  title: No memorandum date\n", encoding="utf-8")
+    result = memo_gen.build([SHORT, broken], out, formats=["pdf"])
+    good, bad = result.outcomes
+    assert [p.name for p in good.paths] == ["short-readout-memo.pdf", "short-readout-factsheet.pdf"]
+    assert bad.failed and bad.exit_code == 4 and bad.paths == ()
+    assert result.failed == (bad,)
+    assert result.manifest == out / "manifest.json"
+    assert verify_folder(out).problems == ()
+
+
+def test_a_program_can_have_the_first_failure_raised(tmp_path: Path) -> None:
+    import memo_gen
+    from memo_gen.errors import InvalidRecordError
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("visit:\n  title: No memorandum date\n", encoding="utf-8")
+    with pytest.raises(InvalidRecordError):
+        memo_gen.build([broken], tmp_path / "out", raise_errors=True)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
