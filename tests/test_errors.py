@@ -13,6 +13,7 @@ import pytest
 
 from memo_gen.errors import (
     InputError,
+    InternalError,
     Interrupted,
     InvalidRecordError,
     MemoGenError,
@@ -98,7 +99,8 @@ def _subclasses(cls: type[MemoGenError]) -> set[type[MemoGenError]]:
 
 
 def test_the_table_covers_every_error_class() -> None:
-    assert set(CASES) == _subclasses(MemoGenError)
+    # InternalError is no user's doing: test_cli.py makes one happen and checks its line.
+    assert set(CASES) == _subclasses(MemoGenError) - {InternalError}
     assert {cls: cls.exit_code for cls in CASES} == {cls: code for cls, (code, _) in CASES.items()}
 
 
@@ -130,3 +132,18 @@ def test_interruptions_exit_with_128_plus_the_signal(signum: int, code: int) -> 
     # Killed processes are in test_reliability; here the mapping itself.
     assert Interrupted(signum).exit_code == code
     assert isinstance(Interrupted(signum), KeyboardInterrupt)
+
+
+def test_an_error_about_a_file_keeps_its_class_problems_and_code() -> None:
+    from memo_gen.errors import Problem, as_error
+
+    error = InvalidRecordError("not a valid visit record (1 problem)", [Problem("visit", "x")])
+    named = error.about("visit.yaml")
+    assert type(named) is InvalidRecordError and named.exit_code == 4
+    assert named.message == "visit.yaml: not a valid visit record (1 problem)"
+    assert named.problems == error.problems
+    assert named.about("visit.yaml") is named  # named once
+    assert as_error(error) is error
+    internal = as_error(RuntimeError("boom"))
+    assert type(internal) is InternalError and internal.exit_code == 1
+    assert internal.line.startswith("internal error (RuntimeError: boom); run again with --debug")

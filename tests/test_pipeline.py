@@ -292,3 +292,21 @@ def test_a_program_can_have_the_first_failure_raised(tmp_path: Path) -> None:
     with pytest.raises(InvalidRecordError):
         memo_gen.build([broken], tmp_path / "out", raise_errors=True)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failed_outcome_carries_the_error_itself(tmp_path: Path) -> None:
+    """Its class and exit code, not a copy of its words (it crosses from worker processes)."""
+    import pickle
+
+    from memo_gen.document import DOCUMENT_KINDS
+    from memo_gen.errors import InvalidRecordError
+    from memo_gen.pipeline import render_one
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("visit:\n  title: No memorandum date\n", encoding="utf-8")
+    settings = BuildSettings(DOCUMENT_KINDS, ("pdf",), tmp_path / "out")
+    outcome = pickle.loads(pickle.dumps(render_one(str(broken), settings)))
+    assert isinstance(outcome.error, InvalidRecordError)
+    assert outcome.error.message == f"{broken}: not a valid visit record (1 problem)"
+    assert (outcome.exit_code, outcome.failed) == (4, True)
+    assert [p.path for p in outcome.problems] == ["document.date"]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from memo_gen import __version__
-from memo_gen.errors import EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE, Interrupted, MemoGenError
+from memo_gen.errors import EXIT_OK, EXIT_SIGNAL_BASE, Interrupted, MemoGenError, as_error
 from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
 from memo_gen.signing import PASSPHRASE_VARIABLE
@@ -51,11 +51,6 @@ class MemoGenGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except MemoGenError as exc:
-            if ctx.params.get("debug"):
-                raise
-            report(exc)
-            ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader of standard output went away (`memo-gen build | head -1`): the files
             # are written; stop printing, quietly, as a program killed by SIGPIPE would.
@@ -76,12 +71,9 @@ class MemoGenGroup(click.Group):
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
-            click.echo(
-                f"Error: internal error ({type(exc).__name__}: {exc}); run again with --debug "
-                "for the traceback and please report it",
-                err=True,
-            )
-            ctx.exit(EXIT_INTERNAL)
+            error = as_error(exc)
+            report(error)
+            ctx.exit(error.exit_code)
 
 
 def max_input_option(function: Any) -> Any:
@@ -409,8 +401,8 @@ def _show(outcome: Outcome) -> Outcome:
     """Print a record's warnings, then its paths or its error."""
     for warning in outcome.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    if outcome.failed:
-        report(outcome.as_error())
+    if outcome.error is not None:
+        report(outcome.error)
     for path in outcome.paths:
         click.echo(str(path))
     return outcome

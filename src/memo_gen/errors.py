@@ -75,6 +75,16 @@ class MemoGenError(Exception):
             return f"{self.message}; {self.advice}"
         return self.message
 
+    def about(self, name: str) -> MemoGenError:
+        """The same error (class, problems, exit code) with its message beginning with
+        ``name``, the file it is about (unless it already does)."""
+        if self.message.startswith(f"{name}: "):
+            return self
+        named = type(self)(f"{name}: {self.message}", self.problems)
+        named.__dict__.update({k: v for k, v in self.__dict__.items() if k != "message"})
+        named.__cause__ = self.__cause__
+        return named
+
 
 class InputError(MemoGenError):
     """The input cannot be read as data (file, size, encoding, syntax, tags, aliases)."""
@@ -113,6 +123,28 @@ class VerificationError(MemoGenError):
 
     exit_code = 8
     advice = "do not send these files: restore them from the originals or render them again"
+
+
+class InternalError(MemoGenError):
+    """Not the user's doing: a bug in memo-gen or a library it uses."""
+
+    exit_code = EXIT_INTERNAL
+
+    @classmethod
+    def of(cls, exc: BaseException) -> InternalError:
+        """The unexpected exception ``exc`` worded for the user (``--debug`` shows it)."""
+        error = cls(
+            f"internal error ({type(exc).__name__}: {exc}); run again with --debug for the "
+            "traceback and please report it"
+        )
+        error.__cause__ = exc
+        return error
+
+
+def as_error(exc: Exception) -> MemoGenError:
+    """Any exception as one of memo-gen's: its own as they are, others as internal errors.
+    The one place where an exception becomes what the user reads and the exit code."""
+    return exc if isinstance(exc, MemoGenError) else InternalError.of(exc)
 
 
 class Interrupted(KeyboardInterrupt):

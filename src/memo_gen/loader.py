@@ -123,7 +123,7 @@ def load(
             raise InputError("the file is empty; start from `memo-gen new PATH`")
         record = parse_record(text, format_of(source, text), limits)
     except MemoGenError as exc:
-        raise type(exc)(f"{display_name(source)}: {exc.message}", exc.problems) from exc
+        raise exc.about(display_name(source)) from exc
     name = STDIN if str(source) == STDIN else Path(source).name
     # A file name that is not UTF-8 holds surrogates, which UTF-8 text cannot.
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

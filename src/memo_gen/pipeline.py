@@ -27,12 +27,20 @@ import contextlib
 import os
 import signal
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from memo_gen.errors import EXIT_INTERNAL, InputError, Interrupted, MemoGenError, Problem
+from memo_gen.errors import (
+    EXIT_OK,
+    InputError,
+    InternalError,
+    Interrupted,
+    MemoGenError,
+    Problem,
+    as_error,
+)
 from memo_gen.limits import DEFAULT_LIMITS, Limits
 from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load
 
@@ -71,9 +79,8 @@ class Outcome:
 
     source: str | None
     paths: tuple[Path, ...] = ()
-    error: str | None = None
-    problems: tuple[Problem, ...] = field(default=())
-    exit_code: int = 0
+    error: MemoGenError | None = None
+    """Why the record wrote nothing: the error itself, its message naming the record."""
     warnings: tuple[str, ...] = ()
     entries: tuple[Entry, ...] = ()
     """The manifest entries of the files written, in the order of ``paths``."""
@@ -82,11 +89,13 @@ class Outcome:
     def failed(self) -> bool:
         return self.error is not None
 
-    def as_error(self) -> MemoGenError:
-        """The failure as an error the command line can report."""
-        error = MemoGenError(self.error or "", self.problems)
-        error.exit_code = self.exit_code
-        return error
+    @property
+    def exit_code(self) -> int:
+        return self.error.exit_code if self.error is not None else EXIT_OK
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.error.problems if self.error is not None else ()
 
 
 def record_sources(arguments: Sequence[str]) -> list[str]:
@@ -179,7 +188,7 @@ def render_source(source: str | None, settings: BuildSettings) -> Outcome:
     written = renderer.write(loaded, stem_for(source), out, kinds, formats, choice.language, key)
     warnings = []
     if choice.fell_back_from:
-        name = display_name(source) if source else "sample record"
+        name = _name(source)
         warnings.append(
             f"{name}: no templates for its language {choice.fell_back_from!r}; writing in "
             f"{choice.language} (choose with --lang)"
@@ -195,14 +204,8 @@ def render_one(source: str | None, settings: BuildSettings) -> Outcome:
     _busy = True
     try:
         return render_source(source, settings)
-    except MemoGenError as exc:
-        return Outcome(source, (), _named(source, exc.message), exc.problems, exc.exit_code)
     except Exception as exc:
-        message = (
-            f"internal error ({type(exc).__name__}: {exc}); run again with --debug for the "
-            "traceback and please report it"
-        )
-        return Outcome(source, (), _named(source, message), (), EXIT_INTERNAL)
+        return Outcome(source, error=as_error(exc).about(_name(source)))
     finally:
         _busy = False
 
@@ -305,10 +308,9 @@ def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, lis
     return update_manifest(folder, entries, on_broken=broken), warnings
 
 
-def _named(source: str | None, message: str) -> str:
-    """The message, beginning with the record's name (loading errors already do)."""
-    name = display_name(source) if source is not None else "sample record"
-    return message if message.startswith(f"{name}: ") else f"{name}: {message}"
+def _name(source: str | None) -> str:
+    """How messages name a record."""
+    return display_name(source) if source is not None else "sample record"
 
 
 # --- many records -------------------------------------------------------------------------
@@ -405,7 +407,7 @@ def _result(future: concurrent.futures.Future[Outcome], source: str | None) -> O
         return future.result()
     except BrokenProcessPool as exc:
         message = f"a worker process ended unexpectedly ({exc}); the record was not rendered"
-        return Outcome(source, (), message, (), EXIT_INTERNAL)
+        return Outcome(source, error=InternalError(message).about(_name(source)))
 
 
 def _stop(
