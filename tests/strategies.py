@@ -25,7 +25,6 @@ from memo_gen.model import (
     AgreementStatus,
     Area,
     Country,
-    Document,
     Figure,
     FigureKind,
     Framework,
@@ -33,9 +32,9 @@ from memo_gen.model import (
     Meeting,
     MeetingFormat,
     Occasion,
-    Outcome,
     Participant,
     ParticipantRole,
+    Particulars,
     Person,
     Place,
     Qualifier,
@@ -46,6 +45,7 @@ from memo_gen.model import (
     Topic,
     Visit,
     VisitKind,
+    VisitOutcome,
     VisitRecord,
 )
 
@@ -459,9 +459,9 @@ def visit_records(draw: DrawFn) -> VisitRecord:
         source=source,
     )
     document = draw(
-        st.builds(Document, date=full_dates)
+        st.builds(Particulars, date=full_dates)
         | st.builds(
-            Document,
+            Particulars,
             kind=st.sampled_from(
                 ["memorandum", "memorandum-of-conversation", "information-memorandum"]
             ),
@@ -498,7 +498,7 @@ def visit_records(draw: DrawFn) -> VisitRecord:
         figures=tuple(figures),
         agreements=tuple(agreements),
         initiatives=tuple(initiatives),
-        outcomes=draw(_few(st.builds(Outcome, text=texts(), topic=st.just(one(topic_ids))))),
+        outcomes=draw(_few(st.builds(VisitOutcome, text=texts(), topic=st.just(one(topic_ids))))),
         actions=draw(
             _few(
                 st.builds(

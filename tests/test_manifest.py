@@ -23,7 +23,7 @@ from memo_gen.errors import InputError, Problem, VerificationError
 from memo_gen.loader import load_record
 from memo_gen.manifest import (
     MANIFEST_NAME,
-    Entry,
+    ManifestEntry,
     entry_for,
     manifest_bytes,
     parse_manifest,
@@ -48,7 +48,7 @@ def rendered() -> dict[str, bytes]:
     return {f"{STEM}-{kind}.{fmt}": data for (kind, fmt), data in files.items()}
 
 
-def entries_of(files: dict[str, bytes]) -> list[Entry]:
+def entries_of(files: dict[str, bytes]) -> list[ManifestEntry]:
     """Entries as a run makes them: a DOCX gets the page count of its document's PDF."""
     record = sample_record_path()
     record_sha = sha256_hex(record.read_bytes())

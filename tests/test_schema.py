@@ -1,6 +1,6 @@
 """The schema's field descriptions: memo_gen.schema reads the docstrings under the fields
 itself (pydantic's ``use_attribute_docstrings`` costs every process 20–40 ms at import; see
-``memo_gen.model.Entry``), and this checks pydantic would give exactly the same schema."""
+``memo_gen.model.RecordPart``), and this checks pydantic would give exactly the same schema."""
 
 from __future__ import annotations
 

@@ -40,7 +40,17 @@ class Run:
     bold: bool = False
     italic: bool = False
     link: str | None = None
-    """Target of a link (http, https or mailto only)."""
+    """Target of a link (http, https or mailto only: :data:`LINK_SCHEMES`)."""
+
+
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+"""The only links a document holds; any other target (``javascript:``, ``file:``) stays
+plain text in every format."""
+
+
+def followable(target: str) -> bool:
+    """Whether ``target`` is a link a reader may follow (:data:`LINK_SCHEMES`)."""
+    return target.lower().startswith(LINK_SCHEMES)
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def _unsafe_name(name: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Entry:
+class ManifestEntry:
     """One file of the manifest; every field is checked on creation (:class:`ValueError`)."""
 
     name: str
@@ -203,7 +203,7 @@ def entry_for(
     signed: bool = False,
     pdfa: bool = False,
     draft: bool = False,
-) -> Entry:
+) -> ManifestEntry:
     """The entry of a file about to be written as ``name`` with the bytes ``data``.
 
     ``pages``: for a PDF, :func:`pdf_page_count` of ``data``; for a DOCX, the page count of
@@ -212,7 +212,7 @@ def entry_for(
     not a plain file name, or any other bad field, is a :class:`ValueError` (a bug of the
     caller: memo-gen's own names are always plain).
     """
-    return Entry(
+    return ManifestEntry(
         name=name,
         format=cast("Format", fmt),
         kind=kind,
@@ -243,7 +243,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def parse_manifest(data: bytes, where: str = MANIFEST_NAME) -> tuple[Entry, ...]:
+def parse_manifest(data: bytes, where: str = MANIFEST_NAME) -> tuple[ManifestEntry, ...]:
     """The entries of a manifest's bytes; :class:`InputError` (its message starting with
     ``where``) if they are not a manifest this memo-gen can read."""
 
@@ -277,7 +277,7 @@ def parse_manifest(data: bytes, where: str = MANIFEST_NAME) -> tuple[Entry, ...]
     files = document.get("files")
     if not isinstance(files, list):
         raise refuse('"files" is not a list')
-    entries: list[Entry] = []
+    entries: list[ManifestEntry] = []
     seen: set[str] = set()
     for number, item in enumerate(files):
         try:
@@ -291,7 +291,7 @@ def parse_manifest(data: bytes, where: str = MANIFEST_NAME) -> tuple[Entry, ...]
     return tuple(entries)
 
 
-def _entry_from_json(item: object) -> Entry:
+def _entry_from_json(item: object) -> ManifestEntry:
     if not isinstance(item, dict):
         raise ValueError("not an object")
     keys = set(item)
@@ -301,7 +301,7 @@ def _entry_from_json(item: object) -> Entry:
     record = item["record"]
     if not isinstance(record, dict) or set(record) != _RECORD_KEYS:
         raise ValueError('"record" is not an object of "name" and "sha256"')
-    return Entry(
+    return ManifestEntry(
         name=item["name"],
         format=item["format"],
         kind=item["kind"],
@@ -317,7 +317,7 @@ def _entry_from_json(item: object) -> Entry:
 
 
 def manifest_bytes(
-    entries: Iterable[Entry],
+    entries: Iterable[ManifestEntry],
     previous: bytes | None = None,
     *,
     on_broken: Callable[[InputError], None] | None = None,
@@ -329,7 +329,7 @@ def manifest_bytes(
     A ``previous`` that is not a readable manifest is left out (the new manifest lists only
     ``entries``) and given to ``on_broken``, for the caller to warn.
     """
-    merged: dict[str, Entry] = {}
+    merged: dict[str, ManifestEntry] = {}
     if previous is not None:
         try:
             merged = {entry.name: entry for entry in parse_manifest(previous)}
@@ -374,7 +374,7 @@ def previous_manifest(folder: Path) -> bytes | None:
 
 def update_manifest(
     folder: Path,
-    entries: Sequence[Entry],
+    entries: Sequence[ManifestEntry],
     on_broken: Callable[[InputError], None] | None = None,
 ) -> Path:
     """Merge ``entries`` into ``folder``'s manifest and write it (the folder is created if

@@ -43,11 +43,11 @@ from memo_gen.document import (
     Rule,
     Run,
     Table,
+    followable,
 )
 from memo_gen.errors import TemplateError
 from memo_gen.templating import RenderedMarkdown
 
-LINK_SCHEMES = ("http://", "https://", "mailto:")
 _STYLES = frozenset(get_args(ParagraphStyle))
 
 ChartResolver = Callable[[Sequence[str]], Sequence[Chart]]
@@ -229,7 +229,7 @@ class _Blocks:
                 italic += 1 if kind == "em_open" else -1
             elif kind == "link_open":
                 href = self.source.restore(urllib.parse.unquote(str(child.attrs.get("href", ""))))
-                link = href if href.lower().startswith(LINK_SCHEMES) else None
+                link = href if followable(href) else None
             elif kind == "link_close":
                 link = None
         return _merge(runs)

@@ -47,7 +47,7 @@ from memo_gen.fields import (
 SCHEMA_VERSION = 1
 
 
-class Entry(BaseModel):
+class RecordPart(BaseModel):
     """Base of every part of a record: frozen, and strict about unknown fields."""
 
     # The docstring under each field is its description in the JSON Schema. pydantic's
@@ -69,7 +69,7 @@ def _needs_one_of(model: BaseModel, *names: str) -> None:
 # --- dates -----------------------------------------------------------------------------
 
 
-class RelativeDate(Entry):
+class RelativeDate(RecordPart):
     """A date the source gives only in words, relative to its release ("yesterday",
     "over the past two years")."""
 
@@ -136,7 +136,7 @@ def _one_or_list(vocabulary: Any) -> dict[str, Any]:
     return {"anyOf": [word, {"type": "array", "items": word}]}
 
 
-class Person(Entry):
+class Person(RecordPart):
     """Someone a document is addressed to or signed by: a name, an office, or both."""
 
     name: Line | None = None
@@ -150,14 +150,14 @@ class Person(Entry):
         return self
 
 
-class Country(Entry):
+class Country(RecordPart):
     """A country by name and ISO 3166-1 alpha-2 code."""
 
     name: Line
     code: CountryCode
 
 
-class Place(Entry):
+class Place(RecordPart):
     """Where something happened; any part may be unknown."""
 
     venue: Line | None = None
@@ -177,7 +177,7 @@ ParticipantRole = Literal[
 President who received the guest); ``other``: printed as nothing."""
 
 
-class Participant(Entry):
+class Participant(RecordPart):
     """A person, or a group such as a delegation, who took part or is mentioned."""
 
     id: Id
@@ -213,7 +213,7 @@ class Participant(Entry):
 # --- the document and the visit ----------------------------------------------------------
 
 
-class Document(Entry):
+class Particulars(RecordPart):
     """The memorandum's own particulars: reference, marking, addressees, clearances."""
 
     kind: Literal["memorandum", "memorandum-of-conversation", "information-memorandum"] | None = (
@@ -248,7 +248,7 @@ class Document(Entry):
     """Version or revision of the memorandum, e.g. "2" or "rev. 1"."""
 
 
-class Source(Entry):
+class Source(RecordPart):
     """The published readout the record was written from."""
 
     publisher: Line | None = None
@@ -264,7 +264,7 @@ class Source(Entry):
     """True when the source text is cut off or says it is still being updated."""
 
 
-class Occasion(Entry):
+class Occasion(RecordPart):
     """Why the visit happened when it did, e.g. a treaty's anniversary."""
 
     description: Text
@@ -288,7 +288,7 @@ VISIT_KINDS = frozenset({"state", "official", "working", "private"})
 KindName = Annotated[Line, AfterValidator(_wording(VisitKind, "kind"))]
 
 
-class Visit(Entry):
+class Visit(RecordPart):
     """The encounter as a whole: a visit, talks on a forum's sidelines, a call, consultations."""
 
     title: Line
@@ -337,7 +337,7 @@ Area = Literal[
 AreaName = Annotated[Line, AfterValidator(_wording(Area, "area"))]
 
 
-class Meeting(Entry):
+class Meeting(RecordPart):
     """One meeting within the visit: talks, an audience, a signing, a press conference."""
 
     id: Id
@@ -353,7 +353,7 @@ class Meeting(Entry):
     summary: tuple[Text, ...] = ()
 
 
-class Topic(Entry):
+class Topic(RecordPart):
     """A subject discussed, with what was said and the figures cited."""
 
     id: Id
@@ -370,7 +370,7 @@ class Topic(Entry):
     """Ids of the figures this topic cites."""
 
 
-class Quote(Entry):
+class Quote(RecordPart):
     """Words attributed to a participant: a direct quotation or reported speech."""
 
     id: Id | None = None
@@ -393,7 +393,7 @@ Scale = Literal["thousand", "million", "billion", "trillion"]
 Qualifier = Literal["about", "nearly", "more-than", "at-least", "less-than", "up-to"]
 
 
-class Figure(Entry):
+class Figure(RecordPart):
     """A number the readout gives, with what it measures and how sure it is."""
 
     id: Id
@@ -454,7 +454,7 @@ AgreementStatus = Literal[
 """From concluded to merely mentioned; each is listed under its own heading."""
 
 
-class Agreement(Entry):
+class Agreement(RecordPart):
     """A document signed, or one the readout refers to (a treaty in the background)."""
 
     id: Id
@@ -486,7 +486,7 @@ InitiativeKind = Literal["fund", "programme", "event", "institution", "project",
 ActionStatus = Literal["open", "in-progress", "done"]
 
 
-class Initiative(Entry):
+class Initiative(RecordPart):
     """A fund, a programme, an event series or an institution the readout mentions."""
 
     id: Id
@@ -499,14 +499,14 @@ class Initiative(Entry):
     agreements: tuple[Id, ...] = ()
 
 
-class Outcome(Entry):
+class VisitOutcome(RecordPart):
     """A result of the visit."""
 
     text: Text
     topic: Id | None = None
 
 
-class Action(Entry):
+class Action(RecordPart):
     """A follow-up action: what, who, by when."""
 
     what: Text
@@ -515,7 +515,7 @@ class Action(Entry):
     status: ActionStatus | None = None
 
 
-class Framework(Entry):
+class Framework(RecordPart):
     """A multilateral organisation or format in which the sides cooperate."""
 
     acronym: Line | None = None
@@ -523,12 +523,12 @@ class Framework(Entry):
     """Full name, e.g. "Organization of Turkic States"."""
 
 
-class VisitRecord(Entry):
+class VisitRecord(RecordPart):
     """One diplomatic visit: the document particulars and everything the readout says."""
 
     schema_: str | None = Field(default=None, alias="$schema")
     """The JSON Schema this file follows (for editors); ignored by memo-gen."""
-    document: Document
+    document: Particulars
     visit: Visit
     summary: tuple[Text, ...] = ()
     background: tuple[Text, ...] = ()
@@ -542,7 +542,7 @@ class VisitRecord(Entry):
     figures: tuple[Figure, ...] = ()
     agreements: tuple[Agreement, ...] = ()
     initiatives: tuple[Initiative, ...] = ()
-    outcomes: tuple[Outcome, ...] = ()
+    outcomes: tuple[VisitOutcome, ...] = ()
     actions: tuple[Action, ...] = ()
     frameworks: tuple[Framework, ...] = ()
     glossary: dict[Line, Line] = Field(default_factory=dict)

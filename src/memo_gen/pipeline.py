@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     import concurrent.futures
 
     from memo_gen.document import DocumentKind, Format
-    from memo_gen.manifest import Entry
+    from memo_gen.manifest import ManifestEntry
     from memo_gen.render import Renderer
     from memo_gen.signing import Signer, SigningKey
     from memo_gen.theme import PageSize
@@ -82,7 +82,7 @@ class Outcome:
     error: MemoGenError | None = None
     """Why the record wrote nothing: the error itself, its message naming the record."""
     warnings: tuple[str, ...] = ()
-    entries: tuple[Entry, ...] = ()
+    entries: tuple[ManifestEntry, ...] = ()
     """The manifest entries of the files written, in the order of ``paths``."""
 
     @property

@@ -18,7 +18,7 @@ from memo_gen.compose import Composer
 from memo_gen.document import Document, DocumentKind, Format
 from memo_gen.files import Backends, Output
 from memo_gen.loader import LoadedRecord
-from memo_gen.manifest import Entry, entry_for
+from memo_gen.manifest import ManifestEntry, entry_for
 from memo_gen.model import VisitRecord
 from memo_gen.output import write_files
 from memo_gen.theme import PageSize, Theme, theme_for
@@ -39,7 +39,7 @@ class Written:
     """A file written, and its manifest entry."""
 
     path: Path
-    entry: Entry
+    entry: ManifestEntry
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,9 @@ class Renderer:
             for path, output in zip(paths, outputs, strict=True)
         ]
 
-    def _entry(self, name: str, output: Output, loaded: LoadedRecord, signed: bool) -> Entry:
+    def _entry(
+        self, name: str, output: Output, loaded: LoadedRecord, signed: bool
+    ) -> ManifestEntry:
         pdf = output.format == "pdf"
         return entry_for(
             name,

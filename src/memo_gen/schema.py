@@ -20,7 +20,7 @@ def field_docstrings() -> dict[str, dict[str, str]]:
     under a field's annotation, cleaned as pydantic's ``use_attribute_docstrings`` does.
 
     Not that option itself: it would cost every process 20–40 ms at import (the numbers
-    are in :class:`memo_gen.model.Entry`); tests/test_schema.py checks that both
+    are in :class:`memo_gen.model.RecordPart`); tests/test_schema.py checks that both
     give the same schema."""
     found: dict[str, dict[str, str]] = {}
     for node in ast.parse(inspect.getsource(model)).body:

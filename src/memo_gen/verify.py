@@ -24,7 +24,7 @@ from memo_gen.manifest import (
     MAX_MANIFEST_BYTES,
     OUTPUT_SUFFIXES,
     REWRITE,
-    Entry,
+    ManifestEntry,
     open_regular,
     parse_manifest,
     read_bounded,
@@ -141,7 +141,7 @@ def _read_manifest(where: Path) -> bytes:
     return data
 
 
-def _check(path: Path, entry: Entry) -> str | None:
+def _check(path: Path, entry: ManifestEntry) -> str | None:
     """What differs between the file at ``path`` and its entry, or ``None``."""
     try:
         mode = path.lstat().st_mode

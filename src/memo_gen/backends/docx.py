@@ -13,7 +13,6 @@ import dataclasses
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import docx
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -64,6 +63,7 @@ from memo_gen.document import (
     Rule,
     Run,
     Table,
+    followable,
 )
 from memo_gen.theme import MM, Theme
 
@@ -79,7 +79,6 @@ _STYLE_NAMES = {
 }
 # The signature block stays together, like the PDF keeps it.
 _KEEP_WITH_NEXT = frozenset({"letterhead", "title", "subtitle", "signature"})
-_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _LINK_COLOUR = "#0B4F9C"
 # An empty paragraph exactly 1 pt high: carries a page break or closes a table.
 _SPACER = ParaLook(before=0, after=0, line=20, line_rule="exact", mark=RunLook(size_pt=1))
@@ -376,11 +375,7 @@ def _link_target(link: str | None) -> str | None:
     if not link:
         return None
     target = clean_text(link).strip()
-    try:
-        scheme = urlsplit(target).scheme.lower()
-    except ValueError:
-        return None
-    return target if scheme in _LINK_SCHEMES else None
+    return target if followable(target) else None
 
 
 def _rule(before_pt: float, width_pt: float, colour: str, after_pt: float) -> ParaLook:

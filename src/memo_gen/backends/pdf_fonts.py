@@ -26,11 +26,9 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from memo_gen.backends.fonts import FONTS_DIR as FONTS_DIR
 from memo_gen.backends.fonts import SHIPPED_FAMILIES as SHIPPED_FAMILIES
 from memo_gen.backends.fonts import face_path
-from memo_gen.document import Run
+from memo_gen.document import Run, followable
 from memo_gen.errors import TemplateError
 from memo_gen.theme import Theme
-
-_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
@@ -192,7 +190,7 @@ class FontChain:
             body = f"<i>{body}</i>"
         link = clean(run.link or "").strip()
         # Other schemes (javascript:, file:, data:) stay plain text: a link is data too.
-        if link.lower().startswith(_LINK_SCHEMES):
+        if followable(link):
             body = f"<a href={quoteattr(link)}>{body}</a>"
         return body
 
