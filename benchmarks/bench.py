@@ -209,7 +209,7 @@ def cold_suite(work: Path, runs: int, warmups: int) -> list[Measure]:
 def warm_suite(runs: int, warmups: int) -> tuple[list[Measure], dict[str, Any]]:
     import direct
 
-    from memo_gen.loader import load_record
+    from memo_gen.record.loader import load_record
     from memo_gen.render import Renderer
 
     renderer = Renderer.create()
@@ -309,7 +309,7 @@ def scaled_record(factor: int, path: Path) -> int:
 
 def scale_worker(path: Path) -> None:
     """In a fresh process: render the sample once (one-off costs), then time ``path``."""
-    from memo_gen.loader import load_record
+    from memo_gen.record.loader import load_record
     from memo_gen.render import Renderer
 
     renderer = Renderer.create()

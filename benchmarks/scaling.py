@@ -20,7 +20,7 @@ import json, resource, sys, time
 sys.path.insert(0, {tests!r})
 from big_record import big_record
 from memo_gen.render import Renderer
-from memo_gen.validate import validate_record
+from memo_gen.record.validate import validate_record
 topics, fmt = int(sys.argv[1]), sys.argv[2]
 renderer = Renderer.create()
 start = time.perf_counter()

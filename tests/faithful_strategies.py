@@ -2,18 +2,18 @@
 field is independently present or absent, and whose every string of the record's own is made
 of words that no label of any language can contain.
 
-Every record string (a :data:`~memo_gen.fields.Line` or :data:`~memo_gen.fields.Text`) is
-built of words of two to eight letters drawn from :data:`LETTERS`, Azerbaijani letters
-that neither English nor Russian writes (the shipped fonts draw them), so a word of a
-document that is not one of the record's, nor a label of the language, nor part of a date
-or a number, was added by memo-gen. Ids are plain ASCII (``p0``, ``f1``): none should ever
-be printed. Vocabulary fields take known values, or for the visit's kind, a topic's areas
-and the record's cooperation, now and then the record's own wording (words of the same
-alphabet). The records are small, so that four files render quickly, and consistent
-(references resolve, participants' countries are the visit's, signatories only with status
-signed or initialled); they are built through :func:`memo_gen.validate.validate_record`, so
-a strategy that drew an invalid record fails loudly rather than being filtered.
-"""
+Every record string (a :data:`~memo_gen.record.fields.Line` or
+:data:`~memo_gen.record.fields.Text`) is built of words of two to eight letters drawn from
+:data:`LETTERS`, Azerbaijani letters that neither English nor Russian writes (the shipped
+fonts draw them), so a word of a document that is not one of the record's, nor a label of
+the language, nor part of a date or a number, was added by memo-gen. Ids are plain ASCII
+(``p0``, ``f1``): none should ever be printed. Vocabulary fields take known values, or for
+the visit's kind, a topic's areas and the record's cooperation, now and then the record's
+own wording (words of the same alphabet). The records are small, so that four files render
+quickly, and consistent (references resolve, participants' countries are the visit's,
+signatories only with status signed or initialled); they are built through
+:func:`memo_gen.record.validate.validate_record`, so a strategy that drew an invalid record
+fails loudly rather than being filtered. """
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from memo_gen.model import (
+from memo_gen.record.model import (
     VOCABULARIES,
     AgreementKind,
     AgreementStatus,
@@ -37,7 +37,7 @@ from memo_gen.model import (
     VisitKind,
     VisitRecord,
 )
-from memo_gen.validate import validate_record
+from memo_gen.record.validate import validate_record
 
 LETTERS = "əğışçöüƏĞŞÇÖÜ"
 """The alphabet of the record's own words."""
@@ -185,7 +185,7 @@ def documents(draw: DrawFn) -> dict[str, Any]:
 
 @st.composite
 def visit_records(draw: DrawFn) -> VisitRecord:
-    """A valid record, built through :func:`memo_gen.validate.validate_record`."""
+    """A valid record, built through :func:`memo_gen.record.validate.validate_record`."""
     data: dict[str, Any] = {"document": draw(documents())}
     visit: dict[str, Any] = {"title": draw(words(1, 6))}
     maybe_visit = Optional(draw, visit)

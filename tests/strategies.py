@@ -1,8 +1,9 @@
 """Hypothesis strategies for valid visit records.
 
 Every string these strategies produce already satisfies the text rule of
-:mod:`memo_gen.fields` (NFC, no control characters, stripped, non-empty, and no line break
-for a :data:`~memo_gen.fields.Line`), so a record loaded back from its own dump must equal it.
+:mod:`memo_gen.record.fields` (NFC, no control characters, stripped, non-empty, and no line
+break for a :data:`~memo_gen.record.fields.Line`), so a record loaded back from its own dump
+must equal it.
 Records are consistent across fields too: ids are unique, every id referred to exists, a
 participant's country is one of the visit's, and the visit does not end before it starts.
 """
@@ -16,9 +17,9 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from memo_gen import glyphs
-from memo_gen.fields import PartialDate
-from memo_gen.model import (
+from memo_gen.record import glyphs
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.model import (
     Action,
     Agreement,
     AgreementKind,
@@ -91,7 +92,7 @@ def satisfies_text_rule(text: str, *, line: bool) -> bool:
 
 
 def is_clean_text(text: str, *, line: bool) -> bool:
-    """True if :func:`memo_gen.fields.clean_text` leaves ``text`` as it is."""
+    """True if :func:`memo_gen.record.fields.clean_text` leaves ``text`` as it is."""
     return (
         bool(text)
         and text == text.strip()

@@ -17,15 +17,15 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from memo_gen.comparisons import ChartMaker
-from memo_gen.compose import Composer
+from memo_gen.compose.comparisons import ChartMaker
+from memo_gen.compose.composer import Composer
+from memo_gen.compose.formatting import Formatter
+from memo_gen.compose.markdown import to_blocks
+from memo_gen.compose.templating import RenderedMarkdown
 from memo_gen.document import Chart, ChartBar
-from memo_gen.formatting import Formatter
-from memo_gen.loader import load_record
-from memo_gen.markdown import to_blocks
+from memo_gen.record.loader import load_record
+from memo_gen.record.validate import validate_record
 from memo_gen.resources import data_dir
-from memo_gen.templating import RenderedMarkdown
-from memo_gen.validate import validate_record
 
 HAVE_POPPLER = shutil.which("pdftotext") is not None
 HAVE_SOFFICE = shutil.which("soffice") is not None
@@ -245,8 +245,8 @@ def test_docx_chart_is_a_print_resolution_png_with_alt_text(
 def test_the_chart_png_is_the_same_each_time(built: dict[str, dict[str, Path]]) -> None:
     from memo_gen.backends.chart import chart_png, chart_row_drawing
     from memo_gen.backends.pdf_fonts import FontChain
+    from memo_gen.backends.theme import load_theme
     from memo_gen.resources import templates_dir
-    from memo_gen.theme import load_theme
 
     sheet = Composer().compose(load_record(), "factsheet")
     charts = [block for block in sheet.blocks if isinstance(block, Chart)]

@@ -17,9 +17,9 @@ from click.testing import CliRunner, Result
 
 from memo_gen import __version__, cli
 from memo_gen.errors import MemoGenError
-from memo_gen.loader import load_record, parse_record
+from memo_gen.record.loader import load_record, parse_record
+from memo_gen.record.validate import MEMO_DATE_MESSAGE
 from memo_gen.resources import schema_path
-from memo_gen.validate import MEMO_DATE_MESSAGE
 
 SAMPLE_OK = "sample record: OK (4 participants, 2 meetings, 6 topics, 7 figures, 3 agreements)\n"
 REGENERATE = "memo-gen schema > data/visit-record.schema.json"
@@ -376,7 +376,7 @@ def test_a_reader_that_goes_away_stops_the_printing_quietly(tmp_path: Path) -> N
 # cryptography (CryptographyDeprecationWarning is a UserWarning, shown by default).
 FOREIGN_WARNING = """
 import sys, warnings
-import memo_gen.loader as loader
+import memo_gen.record.loader as loader
 from memo_gen import cli
 load = loader.load_record
 def warning_load(*args, **kwargs):

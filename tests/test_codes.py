@@ -6,12 +6,12 @@ from pathlib import Path
 
 from babel.numbers import list_currencies
 
-from memo_gen import codes
-from memo_gen.codes import COUNTRY_CODES, CURRENCY_CODES, country_codes_from_babel
+from memo_gen.record import codes
+from memo_gen.record.codes import COUNTRY_CODES, CURRENCY_CODES, country_codes_from_babel
 
 
 def test_the_country_codes_are_babels() -> None:
-    """Run ``python -m memo_gen.codes`` when Babel's list changes."""
+    """Run ``python -m memo_gen.record.codes`` when Babel's list changes."""
     assert country_codes_from_babel() == COUNTRY_CODES
 
 
@@ -27,6 +27,6 @@ def test_babels_territories_that_are_not_countries_are_left_out() -> None:
 
 
 def test_babel_knows_every_currency_code() -> None:
-    """Babel has no list of current ISO 4217 codes (see memo_gen.codes), but each of ours
+    """Babel has no list of current ISO 4217 codes (see memo_gen.record.codes), but each of ours
     is one of its codes."""
     assert set(list_currencies()) >= CURRENCY_CODES

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from memo_gen.compose import Composer, delegations
+from memo_gen.compose.composer import Composer, delegations
+from memo_gen.compose.markdown import to_blocks
+from memo_gen.compose.templating import RenderedMarkdown, TemplateSet
 from memo_gen.document import (
     Document,
     HeaderBlock,
@@ -20,12 +22,10 @@ from memo_gen.document import (
     plain_text,
 )
 from memo_gen.errors import TemplateError
-from memo_gen.loader import load_record
-from memo_gen.markdown import to_blocks
-from memo_gen.model import VisitRecord
+from memo_gen.record.loader import load_record
+from memo_gen.record.model import VisitRecord
+from memo_gen.record.validate import validate_record
 from memo_gen.resources import templates_dir
-from memo_gen.templating import RenderedMarkdown, TemplateSet
-from memo_gen.validate import validate_record
 
 HOSTILE = [
     "# not a heading",

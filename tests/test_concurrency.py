@@ -1,6 +1,6 @@
 """Runs into one folder at the same time: each adds its files to the one ``manifest.json``,
 none is lost (the read, merge and write of the manifest hold a lock on the folder,
-:func:`memo_gen.manifest.update_manifest`).
+:func:`memo_gen.official.manifest.update_manifest`).
 
 Real ``memo-gen build`` processes race only for the few milliseconds of the manifest's
 write: without the lock, eight at once lost entries in most rounds, two at once in about
@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from memo_gen import cli
-from memo_gen.manifest import LOCK_NAME, MANIFEST_NAME
+from memo_gen.official.manifest import LOCK_NAME, MANIFEST_NAME
 from memo_gen.resources import data_dir
 
 SHORT = data_dir() / "short-readout.yaml"
@@ -87,7 +87,7 @@ def test_builds_at_once_into_one_folder_keep_every_entry(tmp_path: Path, count: 
 SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-import memo_gen.manifest as manifest
+import memo_gen.official.manifest as manifest
 from memo_gen.pipeline import Outcome, write_manifest
 
 merge = manifest.manifest_bytes
@@ -121,7 +121,7 @@ def test_a_folder_that_cannot_be_locked_falls_back_to_a_lock_file(
     import fcntl
     import stat
 
-    from memo_gen.manifest import entry_for, update_manifest
+    from memo_gen.official.manifest import entry_for, update_manifest
 
     flock = fcntl.flock
 

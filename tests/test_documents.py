@@ -18,8 +18,8 @@ from docx import Document as open_docx
 from pypdf import PdfReader
 
 from memo_gen.document import DOCUMENT_KINDS
-from memo_gen.loader import LoadedRecord, load, load_record
-from memo_gen.model import VisitRecord
+from memo_gen.record.loader import LoadedRecord, load, load_record
+from memo_gen.record.model import VisitRecord
 from memo_gen.render import Renderer
 
 HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdffonts") is not None
@@ -258,7 +258,7 @@ def test_same_record_same_bytes(sample_files: dict[str, Path], tmp_path: Path) -
 
 @pytest.fixture(scope="module")
 def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[VisitRecord, list[Path]]:
-    from memo_gen.validate import validate_record
+    from memo_gen.record.validate import validate_record
 
     record = validate_record(HOSTILE_RECORD)
     out = tmp_path_factory.mktemp("hostile")
@@ -328,7 +328,7 @@ def test_broken_template_dir_exits_5_and_writes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize("record", ["sample", "hostile"])
 def test_every_letter_has_a_glyph_in_the_pdf_fonts(record: str) -> None:
     from memo_gen.backends.pdf import missing_glyphs
-    from memo_gen.validate import validate_record
+    from memo_gen.record.validate import validate_record
 
     loaded = load_record() if record == "sample" else validate_record(HOSTILE_RECORD)
     text = "".join(record_strings(loaded.model_dump(by_alias=True)))

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from memo_gen.backends.docx import render_docx
 from memo_gen.backends.docx_xml import clean_text, column_widths, language_tag, mm_twips
+from memo_gen.backends.theme import Theme, load_theme
 from memo_gen.document import (
     Block,
     Chart,
@@ -41,7 +42,6 @@ from memo_gen.document import (
     Run,
     Table,
 )
-from memo_gen.theme import Theme, load_theme
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = load_theme(REPO / "templates")

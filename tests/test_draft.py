@@ -29,7 +29,8 @@ from pypdf.generic import ContentStream
 
 from memo_gen.backends.docx import _add_watermark, render_docx
 from memo_gen.backends.pdf import render_pdf
-from memo_gen.compose import Composer
+from memo_gen.backends.theme import PAGE_SIZES_PT, load_theme
+from memo_gen.compose.composer import Composer
 from memo_gen.document import (
     DOCUMENT_KINDS,
     Document,
@@ -40,10 +41,9 @@ from memo_gen.document import (
     Paragraph,
     Run,
 )
-from memo_gen.loader import load_record
+from memo_gen.record.loader import load_record
 from memo_gen.render import Renderer
 from memo_gen.resources import data_dir
-from memo_gen.theme import PAGE_SIZES_PT, load_theme
 from test_imports import loaded
 
 REPO = Path(__file__).resolve().parent.parent

@@ -86,7 +86,7 @@ CASES: dict[type[MemoGenError], tuple[int, Case]] = {
 
 
 def _manifest_of_a_missing_file(folder: Path) -> str:
-    from memo_gen.manifest import entry_for, manifest_bytes
+    from memo_gen.official.manifest import entry_for, manifest_bytes
 
     entry = entry_for("a-memo.pdf", b"%PDF", "pdf", "memo", 1, "a.yaml", "0" * 64)
     (folder / "manifest.json").write_bytes(manifest_bytes([entry]))

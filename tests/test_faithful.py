@@ -59,17 +59,17 @@ from jinja2 import Environment, nodes
 from pydantic import BaseModel
 
 from faithful_strategies import visit_records
-from memo_gen.compose import SIDE_LABELS, context
+from memo_gen.compose.composer import SIDE_LABELS, context
+from memo_gen.compose.formatting import Formatter, babel_locale, label
+from memo_gen.compose.languages import TemplateFolder, Words, load_words
 from memo_gen.document import DocumentKind, Format
 from memo_gen.errors import MemoGenError
-from memo_gen.fields import PartialDate
-from memo_gen.formatting import Formatter, babel_locale, label
-from memo_gen.languages import TemplateFolder, Words, load_words
-from memo_gen.loader import load_record
-from memo_gen.model import VOCABULARIES, VisitRecord
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.loader import load_record
+from memo_gen.record.model import VOCABULARIES, VisitRecord
+from memo_gen.record.validate import validate_record
 from memo_gen.render import Renderer
 from memo_gen.resources import templates_dir
-from memo_gen.validate import validate_record
 from test_nothing_lost import pdf_text
 
 EXAMPLES = int(os.environ.get("MEMO_GEN_HYPOTHESIS_EXAMPLES", "25"))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from memo_gen.compose import Composer
+from memo_gen.compose.composer import Composer
 from memo_gen.document import (
     Chart,
     Document,
@@ -24,8 +24,8 @@ from memo_gen.document import (
     plain_text,
 )
 from memo_gen.errors import InvalidRecordError
-from memo_gen.model import VisitRecord
-from memo_gen.validate import validate_record
+from memo_gen.record.model import VisitRecord
+from memo_gen.record.validate import validate_record
 
 MEMO_DATE = {"date": "2025-03-14"}
 

@@ -15,9 +15,9 @@ from memo_gen.errors import (
     Problem,
     TemplateError,
 )
-from memo_gen.fields import PartialDate, clean_text
-from memo_gen.loader import parse_record
-from memo_gen.readers import dotted
+from memo_gen.record.fields import PartialDate, clean_text
+from memo_gen.record.loader import parse_record
+from memo_gen.record.readers import dotted
 
 
 @pytest.mark.parametrize(

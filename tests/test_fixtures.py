@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from memo_gen.errors import InputError, InvalidRecordError, MemoGenError
-from memo_gen.fields import PartialDate
-from memo_gen.loader import load_record
-from memo_gen.model import RelativeDate, VisitRecord
-from memo_gen.validate import MEMO_DATE_MESSAGE
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.loader import load_record
+from memo_gen.record.model import RelativeDate, VisitRecord
+from memo_gen.record.validate import MEMO_DATE_MESSAGE
 
 
 def memo_date(line: int) -> str:

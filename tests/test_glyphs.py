@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from memo_gen import glyphs
 from memo_gen.backends import coverage
+from memo_gen.record import glyphs
 
 
 def test_the_table_matches_the_shipped_fonts() -> None:

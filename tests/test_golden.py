@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from memo_gen.compose import Composer
+from memo_gen.backends.theme import load_theme
+from memo_gen.compose.composer import Composer
 from memo_gen.document import DOCUMENT_KINDS, DocumentKind
-from memo_gen.loader import load_record
+from memo_gen.record.loader import load_record
 from memo_gen.render import render_bytes
 from memo_gen.resources import data_dir, templates_dir
-from memo_gen.theme import load_theme
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("MEMO_GEN_UPDATE_GOLDEN") == "1"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from memo_gen.errors import InputError, InvalidRecordError, MemoGenError
-from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, format_of, load_record, parse_record
-from memo_gen.readers import MAX_ALIAS_EXPANSION, MAX_DEPTH, read_json, read_yaml
+from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, format_of, load_record, parse_record
+from memo_gen.record.readers import MAX_ALIAS_EXPANSION, MAX_DEPTH, read_json, read_yaml
 
 MINIMAL_YAML = (
     "visit:\n  title: Official visit\n  start: 2025-03-13\ndocument: {date: 2025-03-14}\n"

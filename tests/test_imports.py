@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from certificates import PASSPHRASE, Authority
+from memo_gen.official.signing import PASSPHRASE_VARIABLE
 from memo_gen.resources import data_dir
-from memo_gen.signing import PASSPHRASE_VARIABLE
 
 PROBE = """
 import json, sys

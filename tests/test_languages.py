@@ -12,16 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from memo_gen.cli import cli
-from memo_gen.compose import Composer
+from memo_gen.compose.composer import Composer
+from memo_gen.compose.formatting import Formatter
+from memo_gen.compose.languages import TemplateFolder, Words, load_words
 from memo_gen.document import Document, HeaderBlock, Heading, List, Paragraph, Table, plain_text
 from memo_gen.errors import TemplateError
-from memo_gen.fields import PartialDate
-from memo_gen.formatting import Formatter
-from memo_gen.languages import TemplateFolder, Words, load_words
-from memo_gen.loader import load_record
-from memo_gen.model import VisitRecord
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.loader import load_record
+from memo_gen.record.model import VisitRecord
+from memo_gen.record.validate import validate_record
 from memo_gen.resources import templates_dir
-from memo_gen.validate import validate_record
 
 NBSP = "\u00a0"
 
@@ -204,7 +204,7 @@ def test_language_file_mistakes_are_template_errors(tmp_path: Path) -> None:
 def test_every_russian_term_group_covers_the_records_values() -> None:
     from typing import get_args
 
-    from memo_gen import model
+    from memo_gen.record import model
 
     words = load_words(templates_dir() / "ru")
     groups = {

@@ -20,8 +20,7 @@ from pypdf import PdfReader
 
 from memo_gen import __version__, cli
 from memo_gen.errors import InputError, Problem, VerificationError
-from memo_gen.loader import load_record
-from memo_gen.manifest import (
+from memo_gen.official.manifest import (
     MANIFEST_NAME,
     ManifestEntry,
     entry_for,
@@ -29,9 +28,10 @@ from memo_gen.manifest import (
     parse_manifest,
     sha256_hex,
 )
+from memo_gen.official.verify import pdf_page_count, verify_folder
+from memo_gen.record.loader import load_record
 from memo_gen.render import Renderer
 from memo_gen.resources import sample_record_path
-from memo_gen.verify import pdf_page_count, verify_folder
 
 STEM = sample_record_path().stem
 NAMES = tuple(
@@ -385,7 +385,10 @@ def test_the_pdf_page_count_matches_pypdf(rendered: dict[str, bytes]) -> None:
 
 
 def test_importing_the_module_does_not_import_pikepdf() -> None:
-    probe = "import sys, memo_gen.manifest, memo_gen.verify; print('pikepdf' in sys.modules)"
+    probe = (
+        "import sys, memo_gen.official.manifest, memo_gen.official.verify; "
+        "print('pikepdf' in sys.modules)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )

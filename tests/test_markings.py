@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from memo_gen.backends.theme import MM, load_theme
 from memo_gen.document import DOCUMENT_KINDS, DocumentKind
-from memo_gen.loader import load_record
-from memo_gen.model import VisitRecord
+from memo_gen.record.loader import load_record
+from memo_gen.record.model import VisitRecord
 from memo_gen.render import Renderer
-from memo_gen.theme import MM, load_theme
 from test_draft import libreoffice_pdfs
 
 REPO = Path(__file__).resolve().parent.parent

@@ -3,15 +3,15 @@ string found in the text of the DOCX and of the PDF, or is refused with a clear 
 
 Records come from :func:`strategies.visit_records` (valid structure, ids and references), as
 JSON, with every text field replaced by hostile text: control characters, line and paragraph
-separators, combining marks, zero-width characters, right-to-left letters and controls,
-emoji and other astral characters, words of thousands of letters, long paragraphs and,
-now and then, any code point at all. The comparison follows the documented text rule
-(:mod:`memo_gen.fields`): both sides normalised alike (NFD, so NFC forms compare equal), white
-space and U+200B ZERO WIDTH SPACE squeezed out (line wrapping must not hide a match, and a PDF
-drops either where a line breaks), and soft hyphens U+00AD left out (the PDF leaves them out).
-A text split up by a page break inside a table row (page furniture and the rest of the row come
-between its parts), or longer than 1,000 characters, is checked by its characters: every one
-must be there, at least as often as the record holds it.
+separators, combining marks, zero-width characters, right-to-left letters and controls, emoji
+and other astral characters, words of thousands of letters, long paragraphs and, now and then,
+any code point at all. The comparison follows the documented text rule
+(:mod:`memo_gen.record.fields`): both sides normalised alike (NFD, so NFC forms compare equal),
+white space and U+200B ZERO WIDTH SPACE squeezed out (line wrapping must not hide a match, and
+a PDF drops either where a line breaks), and soft hyphens U+00AD left out (the PDF leaves them
+out). A text split up by a page break inside a table row (page furniture and the rest of the
+row come between its parts), or longer than 1,000 characters, is checked by its characters:
+every one must be there, at least as often as the record holds it.
 
 300 examples by default; ``MEMO_GEN_HYPOTHESIS_EXAMPLES=5000`` runs more.
 """
@@ -36,11 +36,11 @@ from hypothesis import strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 from pypdf import PdfReader
 
-from memo_gen import glyphs
 from memo_gen.document import Furniture
 from memo_gen.errors import InvalidRecordError
-from memo_gen.loader import parse_record
-from memo_gen.model import VisitRecord
+from memo_gen.record import glyphs
+from memo_gen.record.loader import parse_record
+from memo_gen.record.model import VisitRecord
 from memo_gen.render import Renderer
 from strategies import visit_records
 

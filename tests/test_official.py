@@ -33,7 +33,7 @@ from pypdf import PdfReader
 
 from certificates import PASSPHRASE, Authority, assert_valid, validate
 from memo_gen import cli
-from memo_gen.signing import PASSPHRASE_VARIABLE
+from memo_gen.official.signing import PASSPHRASE_VARIABLE
 from test_imports import PDFA, SIGNING, imported
 
 DATA = Path(__file__).resolve().parent.parent / "data"

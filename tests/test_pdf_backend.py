@@ -19,6 +19,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from memo_gen.backends.pdf import render_pdf
 from memo_gen.backends.pdf_fonts import SHIPPED_FAMILIES, FontChain, missing_glyphs
+from memo_gen.backends.theme import MM, TextStyle, Theme, load_theme
 from memo_gen.document import (
     Block,
     Chart,
@@ -38,7 +39,6 @@ from memo_gen.document import (
     Table,
 )
 from memo_gen.errors import TemplateError
-from memo_gen.theme import MM, TextStyle, Theme, load_theme
 
 THEME = load_theme(Path(__file__).resolve().parent.parent / "templates")
 
@@ -552,7 +552,7 @@ import hashlib, sys
 if sys.argv[1] == "without":
     sys.modules["_rl_accel"] = None  # as if it were not installed
 from reportlab.lib import rl_accel
-from memo_gen.loader import load_record
+from memo_gen.record.loader import load_record
 from memo_gen.render import Renderer
 files = Renderer.create().render(load_record(), ("memo", "factsheet"), ("pdf",), "ru")
 print(rl_accel.fp_str.__module__, *(hashlib.sha256(d).hexdigest() for d in files.values()))

@@ -25,8 +25,15 @@ from reportlab.pdfgen.canvas import Canvas
 from memo_gen.backends.pdf import render_pdf
 from memo_gen.document import Document, DocumentKind, Furniture, Metadata
 from memo_gen.errors import OutputError
-from memo_gen.loader import load_record, parse_record
-from memo_gen.pdfa import CONFORMANCE, OUTPUT_CONDITION, PART, PDF_VERSION, icc_profile, to_pdfa
+from memo_gen.official.pdfa import (
+    CONFORMANCE,
+    OUTPUT_CONDITION,
+    PART,
+    PDF_VERSION,
+    icc_profile,
+    to_pdfa,
+)
+from memo_gen.record.loader import load_record, parse_record
 from memo_gen.render import Renderer, render_bytes
 from test_pdf_backend import (
     THEME,
@@ -521,7 +528,7 @@ def test_pikepdf_validator_approves(every: Converted) -> None:
 
 
 def test_importing_pdfa_does_not_import_pikepdf() -> None:
-    probe = "import sys, memo_gen.pdfa; print('pikepdf' in sys.modules)"
+    probe = "import sys, memo_gen.official.pdfa; print('pikepdf' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"

@@ -269,7 +269,7 @@ def test_a_draft_does_not_replace_the_final_files(runner: CliRunner, tmp_path: P
 
 def test_a_program_builds_without_the_command_line(tmp_path: Path) -> None:
     import memo_gen
-    from memo_gen.verify import verify_folder
+    from memo_gen.official.verify import verify_folder
 
     out = tmp_path / "out"
     broken = tmp_path / "broken.yaml"

@@ -5,11 +5,11 @@ bytes whatever was rendered before it."""
 from __future__ import annotations
 
 from memo_gen.backends import docx as docx_backend
-from memo_gen.compose import Composer
-from memo_gen.loader import load_record
+from memo_gen.backends.theme import load_theme
+from memo_gen.compose.composer import Composer
+from memo_gen.record.loader import load_record
 from memo_gen.render import render_bytes
 from memo_gen.resources import data_dir, templates_dir
-from memo_gen.theme import load_theme
 
 
 def test_documents_do_not_leak_into_each_other() -> None:

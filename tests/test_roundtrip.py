@@ -12,10 +12,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from memo_gen.errors import InvalidRecordError
-from memo_gen.fields import clean_text
-from memo_gen.loader import parse_record
-from memo_gen.model import VisitRecord
-from memo_gen.readers import _plain_scalar
+from memo_gen.record.fields import clean_text
+from memo_gen.record.loader import parse_record
+from memo_gen.record.model import VisitRecord
+from memo_gen.record.readers import _plain_scalar
 from strategies import is_clean_text, lines, satisfies_text_rule, texts, visit_records
 
 _YAML_1_1 = yaml.resolver.Resolver()
@@ -113,7 +113,7 @@ def test_json_round_trip(record: VisitRecord, ensure_ascii: bool, indent: int | 
 
 
 def test_sample_round_trips() -> None:
-    from memo_gen.loader import load_record
+    from memo_gen.record.loader import load_record
 
     record = load_record()
     data = dump(record)

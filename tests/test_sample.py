@@ -15,10 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from memo_gen.fields import PartialDate
-from memo_gen.loader import load_record, parse_record
-from memo_gen.model import Figure, VisitRecord
-from memo_gen.readers import read_json, read_yaml
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.loader import load_record, parse_record
+from memo_gen.record.model import Figure, VisitRecord
+from memo_gen.record.readers import read_json, read_yaml
 from memo_gen.resources import (
     STARTER_RECORD,
     data_dir,

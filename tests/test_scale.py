@@ -10,8 +10,8 @@ import zipfile
 from pypdf import PdfReader
 
 from big_record import big_record
+from memo_gen.record.validate import validate_record
 from memo_gen.render import Renderer
-from memo_gen.validate import validate_record
 
 
 def test_two_thousand_topics_render_in_both_formats() -> None:

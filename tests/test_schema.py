@@ -1,6 +1,7 @@
-"""The schema's field descriptions: memo_gen.schema reads the docstrings under the fields
+"""The schema's field descriptions: memo_gen.record.schema reads the docstrings under the fields
 itself (pydantic's ``use_attribute_docstrings`` costs every process 20–40 ms at import; see
-``memo_gen.model.RecordPart``), and this checks pydantic would give exactly the same schema."""
+``memo_gen.record.model.RecordPart``), and this checks pydantic would give exactly the same
+schema."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import subprocess
 import sys
 
-from memo_gen.schema import record_schema
+from memo_gen.record.schema import record_schema
 
 WITH_PYDANTIC = """
 import json
@@ -16,7 +17,7 @@ from pydantic._internal import _config
 
 # Every model as if its model_config said use_attribute_docstrings=True.
 _config.config_defaults["use_attribute_docstrings"] = True
-from memo_gen.model import VisitRecord
+from memo_gen.record.model import VisitRecord
 
 print(json.dumps(VisitRecord.model_json_schema(by_alias=True, mode="validation")))
 """

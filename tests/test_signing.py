@@ -1,4 +1,4 @@
-"""PAdES signatures (memo_gen.signing): memos signed with a throw-away CA's key and checked
+"""PAdES signatures (memo_gen.official.signing): memos signed with a throw-away CA's key and checked
 with pyHanko's own validator, qpdf and pdftotext; every unusable key refused with a message
 that says what to do."""
 
@@ -31,9 +31,7 @@ from certificates import (
     write_p12,
 )
 from memo_gen.errors import SigningError
-from memo_gen.loader import load_record
-from memo_gen.render import Renderer, render_bytes
-from memo_gen.signing import (
+from memo_gen.official.signing import (
     FIELD_NAME,
     PASSPHRASE_VARIABLE,
     Signer,
@@ -41,6 +39,8 @@ from memo_gen.signing import (
     load_signer,
     sign_pdf,
 )
+from memo_gen.record.loader import load_record
+from memo_gen.render import Renderer, render_bytes
 
 needs_qpdf = pytest.mark.skipif(shutil.which("qpdf") is None, reason="no qpdf")
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext")
@@ -209,9 +209,11 @@ def test_signs_a_rewritten_pdf_with_xmp_and_xref_streams(
 
 
 def test_signs_pdfa_output(signer: Signer, ca: Authority, tmp_path: Path) -> None:
-    """memo_gen.pdfa's PDF/A-2b file signs and validates, and keeps what makes it PDF/A: its
-    XMP packet (pdfaid, and pdf:Producer equal to /Producer) and its output intent."""
-    pdfa = pytest.importorskip("memo_gen.pdfa", reason="memo_gen.pdfa is not written yet")
+    """memo_gen.official.pdfa's PDF/A-2b file signs and validates, and keeps what makes it
+    PDF/A: its XMP packet (pdfaid, and pdf:Producer equal to /Producer) and its output intent."""
+    pdfa = pytest.importorskip(
+        "memo_gen.official.pdfa", reason="memo_gen.official.pdfa is not written yet"
+    )
     renderer = Renderer.create()
     document = renderer.composer.compose(load_record(None), "memo")
     data = pdfa.to_pdfa(render_bytes(document, "pdf", renderer.theme), document.metadata)
@@ -446,7 +448,7 @@ def test_signing_key_pickles_and_hides_its_passphrase(key_file: Path) -> None:
 def test_importing_signing_imports_no_signing_library() -> None:
     """pyHanko takes 400 ms to import: only a run that signs should pay for it."""
     code = (
-        "import sys; import memo_gen.signing; "
+        "import sys; import memo_gen.official.signing; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('pyhanko', 'pyhanko_certvalidator', 'asn1crypto', 'cryptography')))"
     )

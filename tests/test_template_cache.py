@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from memo_gen import template_cache
-from memo_gen.compose import Composer
-from memo_gen.loader import load_record
-from memo_gen.template_cache import ENV_VAR, TemplateCache, cache_dir
+from memo_gen.compose import template_cache
+from memo_gen.compose.composer import Composer
+from memo_gen.compose.template_cache import ENV_VAR, TemplateCache, cache_dir
+from memo_gen.record.loader import load_record
 
 
 @pytest.fixture(autouse=True)
@@ -122,8 +122,8 @@ def test_the_key_holds_the_environment(tmp_path: Path) -> None:
 def test_concurrent_builds_share_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "cache"
     probe = (
-        "from memo_gen.compose import Composer\n"
-        "from memo_gen.loader import load_record\n"
+        "from memo_gen.compose.composer import Composer\n"
+        "from memo_gen.record.loader import load_record\n"
         "print(Composer().compose(load_record(None), 'memo').to_json())\n"
     )
     env = {**os.environ, ENV_VAR: str(folder)}

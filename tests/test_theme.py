@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from memo_gen.backends.theme import Theme, load_theme
 from memo_gen.errors import TemplateError
 from memo_gen.resources import data_dir, templates_dir
-from memo_gen.theme import Theme, load_theme
 
 
 def _folder(tmp_path: Path, toml: str) -> Path:

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from memo_gen.backends.theme import PageSize
     from memo_gen.document import DocumentKind, Format
+    from memo_gen.official.signing import SigningKey
     from memo_gen.pipeline import BuildResult
-    from memo_gen.signing import SigningKey
-    from memo_gen.theme import PageSize
 
 __version__ = "0.1.0"
 

@@ -22,15 +22,15 @@ import click
 
 from memo_gen import __version__
 from memo_gen.errors import EXIT_OK, EXIT_SIGNAL_BASE, Interrupted, MemoGenError, as_error
-from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
-from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
-from memo_gen.signing import PASSPHRASE_VARIABLE
+from memo_gen.official.signing import PASSPHRASE_VARIABLE
+from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
+from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
 
 if TYPE_CHECKING:
     from memo_gen.document import DocumentKind, Format
-    from memo_gen.model import VisitRecord
+    from memo_gen.official.signing import SigningKey
     from memo_gen.pipeline import Outcome
-    from memo_gen.signing import SigningKey
+    from memo_gen.record.model import VisitRecord
 
 RECORD_HELP = "A visit record (.yaml, .yml or .json), or - for standard input."
 
@@ -88,7 +88,7 @@ def max_input_option(function: Any) -> Any:
     )(function)
 
 
-_LIMITS_KEY = "memo_gen.limits"
+_LIMITS_KEY = "memo_gen.record.limits"
 
 
 def _set_limit(ctx: click.Context, param: click.Parameter, value: int) -> None:
@@ -185,7 +185,7 @@ def validate(ctx: click.Context, records: tuple[str, ...], max_bytes: int) -> No
 @cli.command()
 def schema() -> None:
     """Print the visit record's JSON Schema."""
-    from memo_gen.schema import schema_text
+    from memo_gen.record.schema import schema_text
 
     click.echo(schema_text(), nl=False)
 
@@ -309,8 +309,8 @@ def _signing_key(path: Path | None, reason: str | None, location: str | None) ->
     """The key ``--sign`` names, with its passphrase from the environment or a prompt on
     the terminal, read and checked before anything is rendered (so a bad key writes no
     file)."""
+    from memo_gen.official.signing import SigningKey
     from memo_gen.pipeline import signer
-    from memo_gen.signing import SigningKey
 
     if path is None:
         if reason is not None or location is not None:
@@ -478,7 +478,7 @@ def verify(folder: Path) -> None:
     missing, differs from the manifest or is not in it; 3 if the manifest is missing or
     broken.
     """
-    from memo_gen.verify import verify_folder
+    from memo_gen.official.verify import verify_folder
 
     result = verify_folder(folder)
     for name in result.passed:

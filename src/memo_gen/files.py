@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from memo_gen.backends.theme import Theme
 from memo_gen.document import Document, Format
-from memo_gen.theme import Theme
 
 if TYPE_CHECKING:
     from memo_gen.document import DocumentKind
-    from memo_gen.signing import Signer
+    from memo_gen.official.signing import Signer
 
 Task = tuple[Document, Format]
 """One document to render in one format."""
@@ -41,7 +41,7 @@ class Backends:
 
     theme: Theme
     pdfa: bool = False
-    """Make every PDF a PDF/A-2b file (:mod:`memo_gen.pdfa`)."""
+    """Make every PDF a PDF/A-2b file (:mod:`memo_gen.official.pdfa`)."""
 
     def output(self, document: Document, fmt: Format, signer: Signer | None = None) -> Output:
         """One document in one format; a PDF signed by ``signer`` when one is given."""
@@ -53,11 +53,11 @@ class Backends:
 
         data, pages = render_pdf_counted(document, self.theme)
         if self.pdfa:
-            from memo_gen.pdfa import to_pdfa
+            from memo_gen.official.pdfa import to_pdfa
 
             data = to_pdfa(data, document.metadata)
         if signer is not None:
-            from memo_gen.signing import sign_pdf
+            from memo_gen.official.signing import sign_pdf
 
             data = sign_pdf(data, signer)
         return Output(document.kind, fmt, data, pages)

@@ -6,7 +6,7 @@ write files of the same names and a folder whose manifest must not be replaced, 
 each record (load, choose the language, compose, render, finish with PDF/A and signature,
 write its files all together: :meth:`~memo_gen.render.Renderer.write`) one after another in
 this process or side by side in worker processes, and merges the files written into the
-folder's ``manifest.json`` (:func:`~memo_gen.manifest.update_manifest`, under a lock), even
+folder's ``manifest.json`` (:func:`~memo_gen.official.manifest.update_manifest`, under a lock), even
 after a failure or an interruption. It never prints: the caller hears of each record
 through callbacks and gets a :class:`BuildResult`.
 
@@ -41,17 +41,17 @@ from memo_gen.errors import (
     Problem,
     as_error,
 )
-from memo_gen.limits import DEFAULT_LIMITS, Limits
-from memo_gen.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load
+from memo_gen.record.limits import DEFAULT_LIMITS, Limits
+from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load
 
 if TYPE_CHECKING:
     import concurrent.futures
 
+    from memo_gen.backends.theme import PageSize
     from memo_gen.document import DocumentKind, Format
-    from memo_gen.manifest import ManifestEntry
+    from memo_gen.official.manifest import ManifestEntry
+    from memo_gen.official.signing import Signer, SigningKey
     from memo_gen.render import Renderer
-    from memo_gen.signing import Signer, SigningKey
-    from memo_gen.theme import PageSize
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def signer(key: SigningKey | None) -> Signer | None:
     if key is None:
         return None
     if key not in _SIGNERS:
-        from memo_gen.signing import load_signer
+        from memo_gen.official.signing import load_signer
 
         _SIGNERS[key] = load_signer(key)
     return _SIGNERS[key]
@@ -246,7 +246,7 @@ def build(
     ``on_manifest`` of the manifest once it is written, which happens even when the build
     is interrupted or raises, so that every file written is listed.
     """
-    from memo_gen.manifest import previous_manifest
+    from memo_gen.official.manifest import previous_manifest
 
     sources = list(sources)
     refuse_clashing_names(sources)
@@ -295,7 +295,7 @@ def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, lis
     """Merge the files the outcomes wrote into ``folder``'s ``manifest.json`` and write it;
     returns its path and any warnings. Ctrl-C and SIGTERM wait until it is written, so that
     the files already written are listed."""
-    from memo_gen.manifest import MANIFEST_NAME, update_manifest
+    from memo_gen.official.manifest import MANIFEST_NAME, update_manifest
 
     path = folder / MANIFEST_NAME
     warnings: list[str] = []
@@ -390,7 +390,7 @@ def render_many(
 
 def _preload(settings: BuildSettings) -> None:
     """Load what every worker needs: the model, the templates, the asked-for backends."""
-    import memo_gen.validate
+    import memo_gen.record.validate
 
     _renderer(settings)
     signer(settings.signing_key)

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from memo_gen.compose import Composer
+from memo_gen.backends.theme import PageSize, Theme, theme_for
+from memo_gen.compose.composer import Composer
 from memo_gen.document import Document, DocumentKind, Format
 from memo_gen.files import Backends, Output
-from memo_gen.loader import LoadedRecord
-from memo_gen.manifest import ManifestEntry, entry_for
-from memo_gen.model import VisitRecord
+from memo_gen.official.manifest import ManifestEntry, entry_for
 from memo_gen.output import write_files
-from memo_gen.theme import PageSize, Theme, theme_for
+from memo_gen.record.loader import LoadedRecord
+from memo_gen.record.model import VisitRecord
 
 if TYPE_CHECKING:
-    from memo_gen.signing import Signer
+    from memo_gen.official.signing import Signer
 
 __all__ = ["Format", "Output", "Renderer", "Written", "render_bytes"]
 
@@ -51,7 +51,7 @@ class Renderer:
     draft: bool = False
     """Mark every page with the language's draft watermark (``DRAFT``, ``ПРОЕКТ``)."""
     pdfa: bool = False
-    """Make every PDF a PDF/A-2b file (:mod:`memo_gen.pdfa`)."""
+    """Make every PDF a PDF/A-2b file (:mod:`memo_gen.official.pdfa`)."""
 
     @classmethod
     def create(

@@ -22,9 +22,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, parse_colour
+from memo_gen.backends.theme import MM, Theme
 from memo_gen.document import Chart, ChartBar
 from memo_gen.errors import TemplateError
-from memo_gen.theme import MM, Theme
 
 MIN_PANEL_MM = 70.0
 """The narrowest a chart may be; a row holds as many charts as fit at this width."""

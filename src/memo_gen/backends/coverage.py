@@ -1,6 +1,6 @@
 """The coverage table ``fonts/coverage.txt``, made from the fonts memo-gen ships.
 
-Validation (:mod:`memo_gen.glyphs`) reads the table and never loads a font; this module,
+Validation (:mod:`memo_gen.record.glyphs`) reads the table and never loads a font; this module,
 which does (with ReportLab), writes it: run ``python -m memo_gen.backends.coverage`` after
 changing a font, and ``tests/test_glyphs.py`` checks the shipped table is up to date.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import sys
 
-from memo_gen.glyphs import TABLE, excluded
+from memo_gen.record.glyphs import TABLE, excluded
 
 
 def table_text() -> str:

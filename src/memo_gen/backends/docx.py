@@ -50,6 +50,7 @@ from memo_gen.backends.docx_xml import (
     text_run,
     watermark_run,
 )
+from memo_gen.backends.theme import MM, Theme
 from memo_gen.document import (
     Block,
     Chart,
@@ -65,7 +66,6 @@ from memo_gen.document import (
     Table,
     followable,
 )
-from memo_gen.theme import MM, Theme
 
 _JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 _STYLE_NAMES = {

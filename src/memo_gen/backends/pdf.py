@@ -32,6 +32,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from memo_gen.backends.chart import chart_row_drawing, chart_rows
 from memo_gen.backends.pdf_fonts import FontChain, clean, face_name, missing_glyphs, parse_colour
+from memo_gen.backends.theme import MM, Theme
 from memo_gen.backends.watermark import watermark_geometry
 from memo_gen.document import (
     Block,
@@ -48,7 +49,6 @@ from memo_gen.document import (
     Table,
 )
 from memo_gen.errors import TemplateError
-from memo_gen.theme import MM, Theme
 
 __all__ = ["missing_glyphs", "render_pdf"]
 

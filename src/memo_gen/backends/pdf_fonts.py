@@ -26,9 +26,9 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from memo_gen.backends.fonts import FONTS_DIR as FONTS_DIR
 from memo_gen.backends.fonts import SHIPPED_FAMILIES as SHIPPED_FAMILIES
 from memo_gen.backends.fonts import face_path
+from memo_gen.backends.theme import Theme
 from memo_gen.document import Run, followable
 from memo_gen.errors import TemplateError
-from memo_gen.theme import Theme
 
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
@@ -120,7 +120,7 @@ class FontChain:
     @classmethod
     def of(cls, theme: Theme) -> FontChain:
         # Every shipped family follows the theme's own, so that whatever validation lets
-        # through (memo_gen.glyphs: the coverage of all shipped fonts) has a glyph here too,
+        # through (memo_gen.record.glyphs: the coverage of all shipped fonts) has a glyph here too,
         # however a user's theme narrows the fallbacks.
         families = (theme.pdf_font, *theme.pdf_fallback, *SHIPPED_FAMILIES)
         # One chain per process for each list of families: its choices are only caches.

@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import ImageFont
 
 from memo_gen.backends.fonts import SHIPPED_FAMILIES, covered, face_path, units_per_em
-from memo_gen.theme import Theme
+from memo_gen.backends.theme import Theme
 
 # The word spans this share of the page's diagonal, clear of the banners and the footer in
 # the corners; its size is at most this share of the page's width (a short word).

@@ -2,7 +2,7 @@
 
 ``COUNTRY_CODES`` is Babel's (CLDR's) list of territories, less what is not an ISO 3166-1
 alpha-2 country code (see :func:`country_codes_from_babel`), written out by
-``python -m memo_gen.codes``; tests/test_codes.py checks it still equals Babel's. It is
+``python -m memo_gen.record.codes``; tests/test_codes.py checks it still equals Babel's. It is
 written out rather than read from Babel because loading Babel's locale data would cost every
 ``memo-gen validate`` about 27 ms (median of 20 runs of data/astana-2025-03-13.yaml: 246 ms
 with the list, 273 ms reading Babel; ``validate`` imports no Babel otherwise).

@@ -28,6 +28,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 
+from memo_gen.compose.templating import RenderedMarkdown
 from memo_gen.document import (
     Align,
     Block,
@@ -46,7 +47,6 @@ from memo_gen.document import (
     followable,
 )
 from memo_gen.errors import TemplateError
-from memo_gen.templating import RenderedMarkdown
 
 _STYLES = frozenset(get_args(ParagraphStyle))
 

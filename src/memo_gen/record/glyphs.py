@@ -24,7 +24,7 @@ import functools
 import unicodedata
 from pathlib import Path
 
-TABLE = Path(__file__).resolve().parent / "fonts" / "coverage.txt"
+TABLE = Path(__file__).resolve().parent.parent / "fonts" / "coverage.txt"
 
 # Characters that are layout, not glyphs: the backends turn them into breaks and spaces.
 LAYOUT = frozenset("\n\t")

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from memo_gen.errors import InputError, MemoGenError
-from memo_gen.limits import DEFAULT_LIMITS, Limits
+from memo_gen.record.limits import DEFAULT_LIMITS, Limits
 from memo_gen.resources import sample_record_path
 
 if TYPE_CHECKING:
-    from memo_gen.model import VisitRecord
+    from memo_gen.record.model import VisitRecord
 
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -83,8 +83,8 @@ def parse_record(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> VisitR
     """A validated record from YAML or JSON text."""
     # Imported here: pydantic and the model take about 0.2 s to load, which `memo-gen
     # --help` and `--version` (they import this module's constants) do not need.
-    from memo_gen.readers import read_json, read_yaml
-    from memo_gen.validate import validate_record
+    from memo_gen.record.readers import read_json, read_yaml
+    from memo_gen.record.validate import validate_record
 
     data, lines = (read_json if fmt == "json" else read_yaml)(text)
     if data is None:
@@ -111,7 +111,7 @@ def load(
     limits: Limits = DEFAULT_LIMITS,
 ) -> LoadedRecord:
     """Load and validate a record; ``None`` means the embedded sample record. ``limits``
-    bounds its lists and texts (:mod:`memo_gen.limits`).
+    bounds its lists and texts (:mod:`memo_gen.record.limits`).
 
     Every error is a :class:`MemoGenError` whose message begins with the source's name.
     """

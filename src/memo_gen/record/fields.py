@@ -11,7 +11,7 @@ Text rule (applied to every string of a record, at load time):
   they cannot be written to a DOCX file and would vanish silently from a PDF;
 * a character no font memo-gen ships can draw (a Chinese ideograph, most emoji, a private-use
   character) is refused with its code point and name, because the PDF would show an empty
-  box (:mod:`memo_gen.glyphs` holds the fonts' coverage, so no font is loaded to check);
+  box (:mod:`memo_gen.record.glyphs` holds the fonts' coverage, so no font is loaded to check);
 * right-to-left letters and digits (Hebrew, Arabic …) and the bidirectional controls
   (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are refused: ReportLab lays out
   right-to-left text only with a package PyPI does not publish, and a control such as
@@ -23,7 +23,7 @@ Text rule (applied to every string of a record, at load time):
   long words) and, like a space, drops a zero-width space where a line breaks at it.
 
 A :data:`Line` is one line of such text (a name, a title); a :data:`Text` may hold paragraphs.
-Their lengths are limited (:mod:`memo_gen.limits`: 1,000 and 100,000 characters by default,
+Their lengths are limited (:mod:`memo_gen.record.limits`: 1,000 and 100,000 characters by default,
 ``--max-line-length`` and ``--max-text-length`` raise them).
 """
 
@@ -49,9 +49,9 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from memo_gen import glyphs
-from memo_gen.codes import COUNTRY_CODES, CURRENCY_CODES
-from memo_gen.limits import DEFAULT_LIMITS, FLAGS, from_context
+from memo_gen.record import glyphs
+from memo_gen.record.codes import COUNTRY_CODES, CURRENCY_CODES
+from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, from_context
 
 MAX_LINE = DEFAULT_LIMITS.max_line_length
 MAX_TEXT = DEFAULT_LIMITS.max_text_length

@@ -20,9 +20,9 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from memo_gen.compose.formatting import SCALE_FACTORS, Formatter, sentence
 from memo_gen.document import Chart, ChartBar
-from memo_gen.formatting import SCALE_FACTORS, Formatter, sentence
-from memo_gen.model import Figure, VisitRecord
+from memo_gen.record.model import Figure, VisitRecord
 
 _Key = tuple[str, str, str, str, int | None]
 _YEAR = re.compile(r"\d{4}")

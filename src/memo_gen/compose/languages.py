@@ -11,7 +11,7 @@ dates, the page label, the metadata title of a fact sheet, the words for a recor
 enumerated values (``official`` → ``официальный визит``) and for scales and figure kinds.
 A missing key takes the English default, so an English set needs next to nothing.
 
-This module never imports Babel (that happens in :mod:`memo_gen.formatting`, when a document
+This module never imports Babel (that happens in :mod:`memo_gen.compose.formatting`, when a document
 is formatted), so ``memo-gen validate`` stays quick.
 """
 

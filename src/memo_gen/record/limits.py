@@ -3,7 +3,7 @@
 The defaults are far beyond any real readout (the sample has 8 topics; a 2,000-topic record
 still renders) and keep a mistaken or hostile file from taking minutes and gigabytes. Each
 limit has a command-line flag; the problem reported names the limit and the flag. The input
-file's size is limited separately (``--max-input-size``, :mod:`memo_gen.loader`).
+file's size is limited separately (``--max-input-size``, :mod:`memo_gen.record.loader`).
 
 Validation reads the limits from the pydantic validation context (``{"limits": Limits}``);
 without one, the defaults apply.

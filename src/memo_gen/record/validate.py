@@ -17,13 +17,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from memo_gen import model
-from memo_gen.codes import COUNTRY_CODES
 from memo_gen.errors import InvalidRecordError, Problem
-from memo_gen.fields import PartialDate
-from memo_gen.limits import DEFAULT_LIMITS, FLAGS, Limits
-from memo_gen.model import UNION_TAGS, VisitRecord
-from memo_gen.readers import Lines, Path_, dotted
+from memo_gen.record import model
+from memo_gen.record.codes import COUNTRY_CODES
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
+from memo_gen.record.model import UNION_TAGS, VisitRecord
+from memo_gen.record.readers import Lines, Path_, dotted
 
 ID_SECTIONS = ("participants", "meetings", "topics", "quotes", "figures", "agreements",
                "initiatives")  # fmt: skip

@@ -9,18 +9,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from memo_gen import model
-from memo_gen.model import VisitRecord
+from memo_gen.record import model
+from memo_gen.record.model import VisitRecord
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def field_docstrings() -> dict[str, dict[str, str]]:
-    """For each class of :mod:`memo_gen.model`, its fields' docstrings: the string right
+    """For each class of :mod:`memo_gen.record.model`, its fields' docstrings: the string right
     under a field's annotation, cleaned as pydantic's ``use_attribute_docstrings`` does.
 
     Not that option itself: it would cost every process 20–40 ms at import (the numbers
-    are in :class:`memo_gen.model.RecordPart`); tests/test_schema.py checks that both
+    are in :class:`memo_gen.record.model.RecordPart`); tests/test_schema.py checks that both
     give the same schema."""
     found: dict[str, dict[str, str]] = {}
     for node in ast.parse(inspect.getsource(model)).body:

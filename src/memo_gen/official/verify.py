@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from memo_gen.errors import InputError, Problem, VerificationError
-from memo_gen.manifest import (
+from memo_gen.official.manifest import (
     MANIFEST_NAME,
     MAX_MANIFEST_BYTES,
     OUTPUT_SUFFIXES,

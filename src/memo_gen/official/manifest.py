@@ -57,7 +57,7 @@ into the previous manifest, replacing entries of the same name. :func:`update_ma
 the read, merge and write under an exclusive lock on the folder, so that runs into one folder
 at the same time each add their entries and none is lost.
 
-``memo-gen verify`` checks a folder against its manifest (:mod:`memo_gen.verify`).
+``memo-gen verify`` checks a folder against its manifest (:mod:`memo_gen.official.verify`).
 """
 
 from __future__ import annotations

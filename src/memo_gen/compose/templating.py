@@ -3,7 +3,7 @@
 The environment's ``finalize`` hook turns every value a template prints into a placeholder
 (``\\ue000`` index ``\\ue001``, private-use characters that Markdown treats as plain letters)
 and keeps the value aside. The Markdown parser therefore never sees record text, so no value
-can create a heading, a table cell, a link or emphasis; :mod:`memo_gen.markdown` puts each
+can create a heading, a table cell, a link or emphasis; :mod:`memo_gen.compose.markdown` puts each
 value back, unchanged, into the text runs of the document model. Record values are data,
 never templates: nothing in a record is ever rendered by Jinja, and the templates themselves
 run in a sandbox with undefined names as errors.
@@ -21,8 +21,8 @@ import jinja2
 import jinja2.runtime
 from jinja2.sandbox import SandboxedEnvironment
 
+from memo_gen.compose.template_cache import template_cache
 from memo_gen.errors import TemplateError
-from memo_gen.template_cache import template_cache
 
 PLACEHOLDER = re.compile("\ue000([0-9a-z]+)\ue001")
 

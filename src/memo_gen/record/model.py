@@ -1,13 +1,13 @@
 """The visit record: everything memo-gen knows about one diplomatic visit.
 
 A record is validated as it is built: unknown fields are refused, every string follows the
-text rule of :mod:`memo_gen.fields`, and lists default to empty so that a short readout needs
+text rule of :mod:`memo_gen.record.fields`, and lists default to empty so that a short readout needs
 only a title and the memorandum's date.
 
 A field left out means the source does not say: no default stands for a fact (a visit's
 kind, a meeting's format, an agreement's status, a figure's kind are ``None`` when absent),
 and the documents print nothing for it, or say that the source does not give it.
-Cross-references between entries (ids) are checked by :mod:`memo_gen.validate`, which
+Cross-references between entries (ids) are checked by :mod:`memo_gen.record.validate`, which
 reports them together with the field errors.
 """
 
@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from memo_gen.fields import (
+from memo_gen.record.fields import (
     CountryCode,
     CurrencyCode,
     FullDate,
@@ -53,10 +53,10 @@ class RecordPart(BaseModel):
     # The docstring under each field is its description in the JSON Schema. pydantic's
     # use_attribute_docstrings would read them as every process starts: it reads and parses
     # model.py's source once per model class (20 times). Measured (pydantic 2.14.4, CPython
-    # 3.11.7, 20 fresh interpreters each, interleaved): `import memo_gen.model` took a median
+    # 3.11.7, 20 fresh interpreters each, interleaved): `import memo_gen.record.model` took a median
     # 97 ms without it and 136 ms with it (minimum 76 -> 97 ms); a whole `python -c "import
-    # memo_gen.model"` 164 -> 183 ms. That is more than the ~10 ms allowed, so
-    # memo_gen.schema reads them only when it writes the schema, and tests/test_schema.py
+    # memo_gen.record.model"` 164 -> 183 ms. That is more than the ~10 ms allowed, so
+    # memo_gen.record.schema reads them only when it writes the schema, and tests/test_schema.py
     # checks that its descriptions are exactly those use_attribute_docstrings gives.
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
-from memo_gen.fields import PartialDate
-from memo_gen.languages import Words
-from memo_gen.model import VOCABULARIES, Figure, Participant, Person, Place, RelativeDate
+from memo_gen.compose.languages import Words
+from memo_gen.record.fields import PartialDate
+from memo_gen.record.model import VOCABULARIES, Figure, Participant, Person, Place, RelativeDate
 
 if TYPE_CHECKING:
     from babel import Locale

@@ -2,7 +2,7 @@
 
 The record is arranged for the templates (delegations, quotes by topic, agreements by
 status), the template named after the document renders Markdown, and
-:mod:`memo_gen.markdown` turns that into blocks; the page furniture and the properties come
+:mod:`memo_gen.compose.markdown` turns that into blocks; the page furniture and the properties come
 from the record's document particulars.
 """
 
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from memo_gen.comparisons import ChartMaker
+from memo_gen.compose.comparisons import ChartMaker
+from memo_gen.compose.formatting import Formatter
+from memo_gen.compose.languages import LanguageChoice, TemplateFolder, Words
+from memo_gen.compose.markdown import to_blocks
+from memo_gen.compose.templating import TemplateSet
 from memo_gen.document import Document, DocumentKind, Furniture, Metadata
-from memo_gen.formatting import Formatter
-from memo_gen.languages import LanguageChoice, TemplateFolder, Words
-from memo_gen.markdown import to_blocks
-from memo_gen.model import VISIT_KINDS, VOCABULARIES, Agreement, Participant, VisitRecord
+from memo_gen.record.model import VISIT_KINDS, VOCABULARIES, Agreement, Participant, VisitRecord
 from memo_gen.resources import templates_dir
-from memo_gen.templating import TemplateSet
 
 SIDE_LABELS = {"host": "Host side", "guest": "Guest side", "third-party": "Third parties"}
 
@@ -155,7 +155,7 @@ def furniture(record: VisitRecord, words: Words | None = None, draft: bool = Fal
 
 class Composer:
     """Composes documents from records with the template sets of one folder (one set per
-    language, see :mod:`memo_gen.languages`)."""
+    language, see :mod:`memo_gen.compose.languages`)."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
         self.folder = TemplateFolder(template_dir or templates_dir())
