@@ -13,7 +13,7 @@ own wording (words of the same alphabet). The records are small, so that four fi
 quickly, and consistent (references resolve, participants' countries are the visit's,
 signatories only with status signed or initialled); they are built through
 :func:`memo_gen.record.validate.validate_record`, so a strategy that drew an invalid record
-fails loudly rather than being filtered. """
+fails loudly rather than being filtered."""
 
 from __future__ import annotations
 
