@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from memo_gen.backends.docx import render_docx
-from memo_gen.backends.docx_xml import clean_text, column_widths, language_tag, mm_twips
+from memo_gen.backends.docx_xml import column_widths, language_tag, mm_twips
 from memo_gen.backends.theme import Theme, load_theme
 from memo_gen.document import (
     Block,
@@ -42,6 +42,7 @@ from memo_gen.document import (
     Run,
     Table,
 )
+from memo_gen.document import clean as clean_text
 
 REPO = Path(__file__).resolve().parent.parent
 THEME = load_theme(REPO / "templates")

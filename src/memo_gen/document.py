@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +26,20 @@ ParagraphStyle = Literal[
     "note",  # small print: source line, notes on the source
     "signature",  # drafted / cleared / approved lines and distribution
 ]
+
+
+LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
+"""Line and page breaks as Word, Windows and Unicode write them: each is one ``\n``."""
+CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""What no document can hold: control characters but tab and line feed (the breaks above
+are taken first), lone surrogates and the noncharacters U+FFFE and U+FFFF."""
+
+
+def clean(text: str) -> str:
+    """Text as every format can hold it: NFC, one ``\n`` for each line break, and none of
+    :data:`CONTROLS`. A record's text is refused, never cleaned, when it holds a control
+    (:mod:`memo_gen.record.fields`); this keeps a template's literal text safe too."""
+    return CONTROLS.sub("", LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", text)))
 
 
 DocumentKind = Literal["memo", "factsheet"]

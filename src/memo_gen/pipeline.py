@@ -325,7 +325,10 @@ def _worker_started() -> None:
 def _worker_terminated(signum: int, frame: FrameType | None) -> None:
     if _busy:
         raise Interrupted(signum)  # unwinds the record: none of its files is written
-    raise SystemExit(128 + signum)  # between records: leave quietly
+    # Between records: end of the signal itself, quietly, as a process without a handler
+    # would (the parent reports what happened; nothing below the command line exits).
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def render_many(

@@ -27,7 +27,6 @@ from memo_gen.backends.docx_xml import (
     RunLook,
     TableLook,
     WatermarkLook,
-    clean_text,
     column_widths,
     define_style,
     el,
@@ -64,6 +63,7 @@ from memo_gen.document import (
     Rule,
     Run,
     Table,
+    clean,
     followable,
 )
 
@@ -319,7 +319,7 @@ class _Writer:
         keep = dataclasses.replace(row_look, keep_next=True)
         rows = []
         for index, field in enumerate(block.fields):
-            label = clean_text(field.label).strip()
+            label = clean(field.label).strip()
             label = label if not label or label.endswith(":") else f"{label}:"
             row = keep if index < len(block.fields) - 1 else row_look
             cells = [
@@ -366,7 +366,7 @@ class _Writer:
         inline = CT_Inline.new_pic_inline(number, rid, f"chart-{number}.png", *size)
         doc_pr = inline.find(qn("wp:docPr"))
         doc_pr.set("name", f"Chart {number}")
-        doc_pr.set("descr", clean_text(alt))
+        doc_pr.set("descr", clean(alt))
         return inline
 
 
@@ -374,7 +374,7 @@ def _link_target(link: str | None) -> str | None:
     """The link's target when it is one a reader may follow, else ``None``."""
     if not link:
         return None
-    target = clean_text(link).strip()
+    target = clean(link).strip()
     return target if followable(target) else None
 
 
@@ -552,7 +552,7 @@ def _watermark_look(text: str, theme: Theme) -> WatermarkLook:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(clean_text(text).split("\n"))
+    return " ".join(clean(text).split("\n"))
 
 
 def _banner_runs(lines: list[tuple[str, RunLook]]) -> list[Element]:

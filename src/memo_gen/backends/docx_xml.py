@@ -25,16 +25,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement, parse_xml
 
-from memo_gen.document import Metadata
+from memo_gen.document import Metadata, clean
 
 Element = Any
 """An lxml element of a python-docx tree."""
 
 # The characters XML 1.0 cannot hold (lxml refuses them with a ValueError). Spelt out, the
 # complement of XML's Char production compiles ten times faster than the negated class.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Line and page breaks as typed in Word or on Windows; each becomes one "\n", never two.
-_BREAKS = re.compile("\r\n|[\r\x0b\x0c]")
 
 _LANGUAGE_TAGS = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ", "az": "az-Latn-AZ"}
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -54,14 +51,9 @@ CONTENT_TYPES = "[Content_Types].xml"
 PAGE_LABEL = re.compile(r"\{(page|pages)\}")
 
 
-def clean_text(text: str) -> str:
-    """``text`` with breaks as ``\\n`` and without characters XML cannot hold."""
-    return _ILLEGAL.sub("", _BREAKS.sub("\n", text))
-
-
 def language_tag(code: str) -> str:
     """The BCP-47 tag Word and LibreOffice expect for a record's language code."""
-    code = clean_text(code).strip()
+    code = clean(code).strip()
     return _LANGUAGE_TAGS.get(code.lower(), code) or _LANGUAGE_TAGS["en"]
 
 
@@ -227,7 +219,7 @@ def text_run(text: str, look: RunLook | None = None) -> Element:
     run = el("w:r")
     if look is not None and look != RunLook():
         run.append(copy.deepcopy(_rpr_model(look)))
-    for index, line in enumerate(clean_text(text).split("\n")):
+    for index, line in enumerate(clean(text).split("\n")):
         if index:
             sub(run, "w:br")
         for position, piece in enumerate(line.split("\t")):
@@ -340,7 +332,7 @@ def watermark_run(text: str, look: WatermarkLook, number: int) -> Element:
         "mso-position-horizontal:center", "mso-position-horizontal-relative:page",
         "mso-position-vertical:center", "mso-position-vertical-relative:page",
     ))  # fmt: skip
-    font = re.sub(r'[";]', "", clean_text(look.font))
+    font = re.sub(r'[";]', "", clean(look.font))
     text_style = f'font-family:"{font}";font-size:1pt;font-weight:bold'
     digits = hex_colour(look.colour)
     colour = "silver" if digits == "auto" else f"#{digits}"
@@ -351,7 +343,7 @@ def watermark_run(text: str, look: WatermarkLook, number: int) -> Element:
         f' type="#_x0000_t136" style={quoteattr(style)} o:allowincell="f"'
         f' fillcolor={quoteattr(colour)} stroked="f">'
         f"<v:textpath style={quoteattr(text_style)}"
-        f" string={quoteattr(' '.join(clean_text(text).split()))}/>"
+        f" string={quoteattr(' '.join(clean(text).split()))}/>"
         '<w10:wrap anchorx="page" anchory="page"/></v:shape></w:pict></w:r>'
     )
     return parse_xml(xml)
@@ -552,4 +544,4 @@ def set_core_properties(word: Any, meta: Metadata, lang: str) -> None:
 
 
 def _property(text: str) -> str:
-    return clean_text(text).strip()[:_PROPERTY_LIMIT]
+    return clean(text).strip()[:_PROPERTY_LIMIT]

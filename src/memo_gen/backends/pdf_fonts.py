@@ -13,7 +13,6 @@ reached an ``eval`` in ReportLab, CVE-2023-33733).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -28,6 +27,7 @@ from memo_gen.backends.fonts import SHIPPED_FAMILIES as SHIPPED_FAMILIES
 from memo_gen.backends.fonts import face_path
 from memo_gen.backends.theme import Theme
 from memo_gen.document import Run, followable
+from memo_gen.document import clean as plain
 from memo_gen.errors import TemplateError
 
 
@@ -232,13 +232,11 @@ class FontChain:
 
 
 def clean(text: str) -> str:
-    """NFC text without control characters (tabs and form feeds become spaces) or soft
-    hyphens."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    """Text as every format can hold it (:func:`memo_gen.document.clean`), with tabs as
+    spaces and without soft hyphens."""
     # Soft hyphens are dropped: ReportLab 5.1 loses the rest of a word longer than a line
     # that holds one and mixes fonts (test_nothing_lost found it). The DOCX keeps them.
-    text = text.translate({0x09: " ", 0x0B: "\n", 0x0C: " ", 0xAD: None})
-    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    return plain(text).translate({0x09: " ", 0xAD: None})
 
 
 def missing_glyphs(

@@ -18,7 +18,6 @@ checks that Babel knows each of them.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 # fmt: off
@@ -104,11 +103,11 @@ def source_text(text: str, countries: frozenset[str]) -> str:
 
 
 def main() -> None:
-    """Rewrite ``COUNTRY_CODES`` in this file from Babel."""
+    """Rewrite ``COUNTRY_CODES`` in this file from Babel (silently: only the command line
+    prints; ``git diff`` shows what changed)."""
     path = Path(__file__)
     text = path.read_text(encoding="utf-8")
     path.write_text(source_text(text, country_codes_from_babel()), encoding="utf-8")
-    sys.stdout.write(f"{path}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

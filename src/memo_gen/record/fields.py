@@ -49,6 +49,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
+from memo_gen.document import CONTROLS, LINE_BREAKS
 from memo_gen.record import glyphs
 from memo_gen.record.codes import COUNTRY_CODES, CURRENCY_CODES
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, from_context
@@ -56,15 +57,12 @@ from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, from_context
 MAX_LINE = DEFAULT_LIMITS.max_line_length
 MAX_TEXT = DEFAULT_LIMITS.max_text_length
 
-_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
-_REFUSED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
 
 def clean_text(value: str) -> str:
     """Apply the text rule to one string; refuse characters no document can hold."""
-    text = _LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", value))
+    text = LINE_BREAKS.sub("\n", unicodedata.normalize("NFC", value))
     # Checked before stripping: str.strip() would silently drop U+001C–U+001F and U+0085.
-    bad = _REFUSED.search(text)
+    bad = CONTROLS.search(text)
     if bad is not None:
         raise PydanticCustomError(
             "control_character",
