@@ -8,6 +8,7 @@ ground in general; these name the cases.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -298,3 +299,17 @@ def test_unlike_figures_get_no_chart() -> None:
     )  # fmt: skip
     sheet = Composer().compose(data, "factsheet")
     assert not any(isinstance(block, Chart) for block in sheet.blocks)
+
+
+@pytest.mark.parametrize(
+    ("lang", "pattern"),
+    [("en", r"2025\.\s+Figures: Kazakh MFA\.$"), ("ru", r"2025 г\.\s+Показатели: Kazakh MFA\.$")],
+)
+def test_the_source_line_ends_its_sentence_before_the_figures_source(
+    lang: str, pattern: str
+) -> None:
+    from memo_gen.record.loader import load_record
+
+    sheet = lines(Composer().compose(load_record(), "factsheet", lang))
+    (source,) = [line for line in sheet if re.search(pattern, line)]
+    assert source.startswith(("Source:", "Источник:"))
