@@ -185,7 +185,7 @@ def render_source(source: str | None, settings: BuildSettings) -> Outcome:
     renderer = _renderer(settings)
     loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
     choice = renderer.composer.choose(loaded.record, settings.lang)
-    written = renderer.write(loaded, stem_for(source), out, kinds, formats, choice.language, key)
+    written = renderer.write(loaded, stem_for(source), out, kinds, formats, choice, key)
     warnings = []
     if choice.fell_back_from:
         name = _name(source)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from memo_gen.backends.theme import PageSize, Theme, theme_for
 from memo_gen.compose.composer import Composer
+from memo_gen.compose.languages import LanguageChoice
 from memo_gen.document import Document, DocumentKind, Format
 from memo_gen.files import Backends, Output
 from memo_gen.official.manifest import ManifestEntry, entry_for
@@ -74,7 +75,7 @@ class Renderer:
         record: VisitRecord,
         kinds: Sequence[DocumentKind],
         formats: Sequence[Format],
-        lang: str | None = None,
+        lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
     ) -> list[Output]:
         """Every asked-for document of a record, in memory, in ``lang`` (default: the
@@ -89,7 +90,7 @@ class Renderer:
         record: VisitRecord,
         kinds: Sequence[DocumentKind],
         formats: Sequence[Format],
-        lang: str | None = None,
+        lang: str | LanguageChoice | None = None,
     ) -> dict[tuple[DocumentKind, Format], bytes]:
         """The bytes of :meth:`outputs`, by document and format."""
         outputs = self.outputs(record, kinds, formats, lang)
@@ -102,7 +103,7 @@ class Renderer:
         out_dir: Path,
         kinds: Sequence[DocumentKind],
         formats: Sequence[Format],
-        lang: str | None = None,
+        lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
     ) -> list[Written]:
         """Render, then write ``<stem>-<kind>.<format>`` files (``<stem>-<kind>-draft.<format>``

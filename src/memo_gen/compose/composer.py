@@ -177,13 +177,15 @@ class Composer:
         self,
         record: VisitRecord,
         kind: DocumentKind,
-        lang: str | None = None,
+        lang: str | LanguageChoice | None = None,
         *,
         draft: bool = False,
     ) -> Document:
-        """The document model of one of a record's documents, in ``lang`` (default: the
-        record's language, see :meth:`choose`); a ``draft`` carries the watermark."""
-        templates, formatter = self._set(self.choose(record, lang).folder)
+        """The document model of one of a record's documents, in ``lang`` (a language, or the
+        set already chosen; default: the record's language, see :meth:`choose`); a
+        ``draft`` carries the watermark."""
+        choice = lang if isinstance(lang, LanguageChoice) else self.choose(record, lang)
+        templates, formatter = self._set(choice.folder)
         words = formatter.words
         rendered = templates.render(f"{kind}.md.j2", {**context(record, words), "words": words})
         blocks = to_blocks(rendered, ChartMaker(record, formatter))

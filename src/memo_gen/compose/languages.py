@@ -128,16 +128,20 @@ class TemplateFolder:
         self.root = root
         self.single = any((root / name).is_file() for name in TEMPLATE_NAMES)
         self._words: dict[Path, Words] = {}
+        self._sets: dict[str, Path] | None = None
 
     def sets(self) -> dict[str, Path]:
-        """Language → folder of every template set, in name order."""
-        if self.single:
-            return {self.words(self.root).language: self.root}
-        found = {}
-        for child in sorted(self.root.iterdir()):
-            if child.is_dir() and any((child / name).is_file() for name in TEMPLATE_NAMES):
-                found[child.name] = child
-        return found
+        """Language → folder of every template set, in name order (the folder is read once)."""
+        if self._sets is None:
+            if self.single:
+                self._sets = {self.words(self.root).language: self.root}
+            else:
+                self._sets = {
+                    child.name: child
+                    for child in sorted(self.root.iterdir())
+                    if child.is_dir() and any((child / name).is_file() for name in TEMPLATE_NAMES)
+                }
+        return self._sets
 
     def words(self, folder: Path) -> Words:
         if folder not in self._words:
