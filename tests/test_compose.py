@@ -200,6 +200,27 @@ def test_syntax_error_names_the_template_and_line(tmp_path: Path) -> None:
         Composer(folder).compose(minimal(), "factsheet")
 
 
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("ok\n{{ 1 / 0 }}\n", r"^memo\.md\.j2, line 2: ZeroDivisionError: division by zero"),
+        (
+            "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n{{ again(0) }}\n",
+            r"^memo\.md\.j2, line 1: RecursionError: maximum recursion depth exceeded",
+        ),
+        ("{{ [1][5] }}\n", r"^memo\.md\.j2, line 1: list object has no element 5"),
+    ],
+)
+def test_any_failure_inside_a_template_names_its_file_and_line(
+    tmp_path: Path, template: str, message: str
+) -> None:
+    folder = copy_templates(tmp_path)
+    (folder / "memo.md.j2").write_text(template, encoding="utf-8")
+    with pytest.raises(TemplateError, match=message) as caught:
+        Composer(folder).compose(minimal(), "memo")
+    assert caught.value.exit_code == 5
+
+
 def test_templates_run_in_a_sandbox(tmp_path: Path) -> None:
     folder = copy_templates(tmp_path)
     (folder / "memo.md.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}\n")

@@ -147,3 +147,14 @@ def test_an_error_about_a_file_keeps_its_class_problems_and_code() -> None:
     internal = as_error(RuntimeError("boom"))
     assert type(internal) is InternalError and internal.exit_code == 1
     assert internal.line.startswith("internal error (RuntimeError: boom); run again with --debug")
+
+
+def test_a_field_in_the_wrong_place_is_told_where_it_belongs() -> None:
+    from memo_gen.record.validate import validate_record
+
+    data = {"document": {"date": "2025-03-14"}, "visit": {"title": "X", "notes": ["n"]}}
+    with pytest.raises(InvalidRecordError) as caught:
+        validate_record(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "visit.notes: 'notes' is not a field here; it belongs in visit.source"
+    ]

@@ -110,6 +110,11 @@ class TemplateSet:
             raise TemplateError(f"{where}: {exc.message}") from exc
         except (jinja2.TemplateError, TemplateError, ValueError, TypeError) as exc:
             raise TemplateError(f"{_where(exc, self.folder, name)}: {exc}") from exc
+        except Exception as exc:
+            # Whatever else fails inside a template ({{ 1/0 }}, a macro that calls itself for
+            # ever) is the template's fault too: exit 5, naming the file and the line.
+            reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise TemplateError(f"{_where(exc, self.folder, name)}: {reason}") from exc
         return RenderedMarkdown(text, tuple(self._values))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -55,6 +55,32 @@ def _field_names() -> list[str]:
 
 _FIELD_NAMES = _field_names()
 
+
+def _field_places() -> dict[str, list[str]]:
+    """Each field name → the places in a record where it belongs (``visit.source``, …)."""
+    places: dict[str, list[str]] = {}
+
+    def walk(cls: type[BaseModel], path: str, seen: frozenset[type]) -> None:
+        for name, info in cls.model_fields.items():
+            key = info.alias or name
+            places.setdefault(key, []).append(path or "the top of the record")
+            for inner in _models_in(info.annotation):
+                if inner not in seen:
+                    walk(inner, f"{path}.{key}" if path else key, seen | {inner})
+
+    walk(VisitRecord, "", frozenset({VisitRecord}))
+    return places
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for argument in get_args(annotation):
+        yield from _models_in(argument)
+
+
+_FIELD_PLACES = _field_places()
+
 _PATTERN_MESSAGES = {
     "^[A-Za-z0-9]": "must be an id: up to 64 letters, digits, '_', '.' or '-', e.g. 'nurtleu'",
     "^(https?://": "must be a link starting with http://, https:// or mailto:, with no spaces",
@@ -80,6 +106,10 @@ def _message(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         key = str(error["loc"][-1]) if error["loc"] else ""
+        if key in _FIELD_PLACES:
+            # Spelt right, but in the wrong place: say where it belongs.
+            where = ", ".join(dict.fromkeys(_FIELD_PLACES[key]))
+            return f"'{key}' is not a field here; it belongs in {where}"
         close = difflib.get_close_matches(key, _FIELD_NAMES, n=1, cutoff=0.75)
         hint = f" (did you mean '{close[0]}'?)" if close else "; remove it or check its spelling"
         return f"unknown field{hint}"
