@@ -305,4 +305,18 @@ def _check_rendered(renderer: Renderer, record: VisitRecord) -> None:
         ]
         needed = Counter("".join(found_text(text) for text in apart))
         short_of = {c: n - found.count(c) for c, n in needed.items() if found.count(c) < n}
+        if fmt == "pdf" and short_of and all(_is_mark(c) for c in short_of):
+            # pdftotext drops a glyph drawn where the same glyph was just drawn (it takes it
+            # for fake bold): combining marks with no letter between them, stacked at one
+            # point. pypdf reads what the PDF holds.
+            found = found_text(pypdf_text(files[("memo", "pdf")]))
+            short_of = {c: n - found.count(c) for c, n in needed.items() if found.count(c) < n}
         assert short_of == {}, f"{fmt}: characters lost: {short_of}"
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def pypdf_text(data: bytes) -> str:
+    return "\f".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
