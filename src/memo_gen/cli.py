@@ -370,18 +370,22 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
     one_by_one = len(sources) == 1 or bool(ctx.find_root().params.get("debug"))
     jobs = options.get("jobs") or default_jobs()
     manifest: list[tuple[Path, Sequence[str]]] = []
+
+    def written(path: Path, warnings: Sequence[str]) -> None:
+        manifest.append((path, warnings))  # printed last, also after a failure
+
     try:
         if one_by_one or options.get("quiet") or not sys.stderr.isatty():
             result = build(
                 sources, settings, jobs=jobs, raise_errors=one_by_one, on_outcome=_show,
-                on_manifest=lambda *written: manifest.append(written),
+                on_manifest=written,
             )  # fmt: skip
         else:
             # Paths and errors wait for the bar to finish, so that they do not break its line.
             with click.progressbar(length=len(sources), label="Rendering", file=sys.stderr) as bar:
                 result = build(
                     sources, settings, jobs=jobs, on_finished=lambda _: bar.update(1),
-                    on_manifest=lambda *written: manifest.append(written),
+                    on_manifest=written,
                 )  # fmt: skip
             for outcome in result.outcomes:
                 _show(outcome)
@@ -397,7 +401,7 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
         ctx.exit(result.failed[0].exit_code)
 
 
-def _show(outcome: Outcome) -> Outcome:
+def _show(outcome: Outcome) -> None:
     """Print a record's warnings, then its paths or its error."""
     for warning in outcome.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -405,7 +409,6 @@ def _show(outcome: Outcome) -> Outcome:
         report(outcome.error)
     for path in outcome.paths:
         click.echo(str(path))
-    return outcome
 
 
 @cli.command()

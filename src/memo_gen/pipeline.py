@@ -6,15 +6,15 @@ write files of the same names and a folder whose manifest must not be replaced, 
 each record (load, choose the language, compose, render, finish with PDF/A and signature,
 write its files all together: :meth:`~memo_gen.render.Renderer.write`) one after another in
 this process or side by side in worker processes, and merges the files written into the
-folder's ``manifest.json`` (:func:`~memo_gen.official.manifest.update_manifest`, under a lock), even
-after a failure or an interruption. It never prints: the caller hears of each record
+folder's ``manifest.json`` (:func:`~memo_gen.official.manifest.update_manifest`, under a
+lock), even after a failure or an interruption. It never prints: the caller hears of each record
 through callbacks and gets a :class:`BuildResult`.
 
 Each record is rendered on its own: one that fails does not stop the others. A worker
-returns an :class:`Outcome` (the paths written, or the error's message, problems and exit
-code), never prints; outcomes come back in the order the records were given. Every worker
-renders with one :class:`~memo_gen.render.Renderer` per set of options for its whole life,
-so templates are compiled and fonts registered once per process.
+returns an :class:`Outcome` (the paths written, or the error itself), never prints; outcomes
+come back in the order the records were given. Every worker renders with one
+:class:`~memo_gen.render.Renderer` per set of options for its whole life, so templates are
+compiled and fonts registered once per process.
 
 Ctrl-C and SIGTERM are the parent's to handle: workers ignore SIGINT, and when the parent is
 interrupted it cancels the records not started and sends SIGTERM to its workers, which stop
@@ -188,9 +188,8 @@ def render_source(source: str | None, settings: BuildSettings) -> Outcome:
     written = renderer.write(loaded, stem_for(source), out, kinds, formats, choice, key)
     warnings = []
     if choice.fell_back_from:
-        name = _name(source)
         warnings.append(
-            f"{name}: no templates for its language {choice.fell_back_from!r}; writing in "
+            f"{_name(source)}: no templates for its language {choice.fell_back_from!r}; writing in "
             f"{choice.language} (choose with --lang)"
         )
     paths = tuple(file.path for file in written)
@@ -231,9 +230,9 @@ def build(
     *,
     jobs: int = 1,
     raise_errors: bool = False,
-    on_finished: Callable[[Outcome], object] | None = None,
-    on_outcome: Callable[[Outcome], object] | None = None,
-    on_manifest: Callable[[Path, Sequence[str]], object] | None = None,
+    on_finished: Callable[[Outcome], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    on_manifest: Callable[[Path, Sequence[str]], None] | None = None,
 ) -> BuildResult:
     """Render every record of ``sources`` (``None``: the sample record) with ``settings``,
     in ``jobs`` worker processes when there are several, and merge the files written into

@@ -3,15 +3,15 @@
 A template names figures by id, one comparison per line; here each line becomes charts of
 like with like only. Figures are bars of one chart when each has a value (not only a
 multiplier) with no bound other than "about" (a bar cannot show "more than 40"), is not a
-change, and they measure the same thing: the same label (compared without regard to case
-and spacing), currency, unit and rate (``per``), over periods of equal length (a bare year
+change, and they measure the same thing: the same label (compared without regard to case and
+spacing), currency, unit and rate (``per``), over periods of equal length (a bare year
 counts 12 months, ``months`` gives any other period; a rate such as tonnes per year carries
 its own; a target or forecast with no period is the level to reach, drawn beside the actual
-ones). Their scales may differ: every bar is
-shown in the smallest scale of its chart (1 billion → 1,000 million). Figures whose period
-length is unknown (a period in words with no ``months``) are not charted with others. Each
-group of at least two is one chart, titled with the measure's label; bars are labelled by
-period and kind. Anything else gets no chart: no chart rather than a misleading one.
+ones). Their scales may differ: every bar is shown in the smallest scale of its chart (1
+billion → 1,000 million). Figures whose period length is unknown (a period in words with no
+``months``) are not charted with others. Each group of at least two is one chart, titled
+with the measure's label; bars are labelled by period and kind. Anything else gets no chart:
+no chart rather than a misleading one.
 """
 
 from __future__ import annotations

@@ -194,14 +194,15 @@ def person(value: Person | Participant) -> str:
     and native spelling as the record gives them: ``H.E. Name PhD (Native), Title``."""
     if not isinstance(value, Participant):
         return ", ".join(part for part in (value.name, value.title, value.organisation) if part)
+    # Post-nominals follow the name (before its native spelling), else the office.
     name = value.name or value.native_name
+    if name and value.post_nominals:
+        name = f"{name} {value.post_nominals}"
     if value.name and value.native_name:
-        name = f"{value.name} ({value.native_name})"
+        name = f"{name} ({value.native_name})"
     parts = [part for part in (name, value.title, value.organisation) if part]
-    if value.post_nominals:
-        # After the name (before its native spelling), else after the office.
-        head = value.name or parts[0]
-        parts[0] = parts[0].replace(head, f"{head} {value.post_nominals}", 1)
+    if not name and value.post_nominals:
+        parts[0] = f"{parts[0]} {value.post_nominals}"
     if value.honorific:
         parts[0] = f"{value.honorific} {parts[0]}"
     return ", ".join(parts)

@@ -11,8 +11,8 @@ dates, the page label, the metadata title of a fact sheet, the words for a recor
 enumerated values (``official`` → ``официальный визит``) and for scales and figure kinds.
 A missing key takes the English default, so an English set needs next to nothing.
 
-This module never imports Babel (that happens in :mod:`memo_gen.compose.formatting`, when a document
-is formatted), so ``memo-gen validate`` stays quick.
+This module never imports Babel (that happens in :mod:`memo_gen.compose.formatting`, when a
+document is formatted), so ``memo-gen validate`` stays quick.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ class Words:
     over: str = "over {period}"
     other_participants: str = "Other participants"
     not_given: str = "not given in the source"
+    """Said where a document cannot leave a value out and the record does not give it."""
     status_not_given: str = "Status not given in the source"
     """The heading of agreements whose status the record does not give."""
-    """Said where a document cannot leave a value out and the record does not give it."""
     percent: str = "{value}%"
     """A value in per cent: ``48.1%``, ``48,1 %``."""
     draft: str = "DRAFT"

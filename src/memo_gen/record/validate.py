@@ -10,6 +10,7 @@ sees every problem in one pass.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 from collections.abc import Iterator
 from typing import Any, get_args
@@ -18,7 +19,6 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from memo_gen.errors import InvalidRecordError, Problem
-from memo_gen.record import model
 from memo_gen.record.codes import COUNTRY_CODES
 from memo_gen.record.fields import PartialDate
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
@@ -45,19 +45,10 @@ REFERENCES = (
 )
 
 
-def _field_names() -> list[str]:
-    names: set[str] = set()
-    for value in vars(model).values():
-        if isinstance(value, type) and issubclass(value, BaseModel):
-            names.update(f.alias or n for n, f in value.model_fields.items())
-    return sorted(names)
-
-
-_FIELD_NAMES = _field_names()
-
-
+@functools.cache
 def _field_places() -> dict[str, list[str]]:
-    """Each field name → the places in a record where it belongs (``visit.source``, …)."""
+    """Each field name → the places in a record where it belongs (``visit.source``, …);
+    worked out on the first unknown field, not as every process starts."""
     places: dict[str, list[str]] = {}
 
     def walk(cls: type[BaseModel], path: str, seen: frozenset[type]) -> None:
@@ -78,8 +69,6 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
     for argument in get_args(annotation):
         yield from _models_in(argument)
 
-
-_FIELD_PLACES = _field_places()
 
 _PATTERN_MESSAGES = {
     "^[A-Za-z0-9]": "must be an id: up to 64 letters, digits, '_', '.' or '-', e.g. 'nurtleu'",
@@ -106,11 +95,12 @@ def _message(error: ErrorDetails) -> str:
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         key = str(error["loc"][-1]) if error["loc"] else ""
-        if key in _FIELD_PLACES:
+        places = _field_places()
+        if key in places:
             # Spelt right, but in the wrong place: say where it belongs.
-            where = ", ".join(dict.fromkeys(_FIELD_PLACES[key]))
+            where = ", ".join(dict.fromkeys(places[key]))
             return f"'{key}' is not a field here; it belongs in {where}"
-        close = difflib.get_close_matches(key, _FIELD_NAMES, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(key, sorted(places), n=1, cutoff=0.75)
         hint = f" (did you mean '{close[0]}'?)" if close else "; remove it or check its spelling"
         return f"unknown field{hint}"
     if kind == "literal_error":
