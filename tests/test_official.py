@@ -29,6 +29,7 @@ from typing import Any
 import pikepdf
 import pytest
 from click.testing import CliRunner, Result
+from cryptography.hazmat.primitives import serialization
 from pypdf import PdfReader
 
 from certificates import PASSPHRASE, Authority, assert_valid, validate
@@ -240,10 +241,20 @@ def test_the_manifest_describes_the_official_files(done: Run) -> None:
     assert entries[f"{STEM}-memo-draft.pdf"]["pages"] > 1
 
 
-def test_verify_accepts_the_official_folder(done: Run) -> None:
-    result = memo_gen("verify", done.out)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == verified(done.out, done.names())
+def test_verify_accepts_the_official_folder(done: Run, ca: Authority, keys: Path) -> None:
+    root = keys / "ca.pem"
+    root.write_bytes(ca.certificate.public_bytes(serialization.Encoding.PEM))
+    for trust, signer in (((), "not checked against a trust root"), ((root,), "trusted")):
+        result = memo_gen("verify", done.out, *[a for t in trust for a in ("--trust", t)])
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        # Each signed PDF's line is followed by one on its signature (test_verify_signatures).
+        files = [line for line in lines if not line.startswith("    ")]
+        assert files == verified(done.out, done.names())
+        for path in done.pdfs():
+            under = lines[lines.index(f"OK  {path.name}") + 1]
+            assert under.startswith('    signature "Signature": intact, covers the entire file')
+            assert f"; signer {signer}" in under
 
 
 # --- 2. the passphrase is never an option ----------------------------------------------------
