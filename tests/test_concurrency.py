@@ -1,6 +1,6 @@
 """Runs into one folder at the same time: each adds its files to the one ``manifest.json``,
 none is lost (the read, merge and write of the manifest hold a lock on the folder,
-:func:`memo_gen.official.manifest.update_manifest`).
+:func:`memo_gen.folder.commit`).
 
 Real ``memo-gen build`` processes race only for the few milliseconds of the manifest's
 write: without the lock, eight at once lost entries in most rounds, two at once in about
@@ -21,7 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from memo_gen import cli
-from memo_gen.official.manifest import LOCK_NAME, MANIFEST_NAME
+from memo_gen.folder import LOCK_NAME
+from memo_gen.official.manifest import MANIFEST_NAME
 from memo_gen.resources import data_dir
 
 SHORT = data_dir() / "short-readout.yaml"
@@ -87,8 +88,8 @@ def test_builds_at_once_into_one_folder_keep_every_entry(tmp_path: Path, count: 
 SLOW_WRITER = """
 import sys, time
 from pathlib import Path
+import memo_gen.folder as folder_change
 import memo_gen.official.manifest as manifest
-from memo_gen.pipeline import Outcome, write_manifest
 
 merge = manifest.manifest_bytes
 
@@ -97,10 +98,10 @@ def slow_merge(*args, **kwargs):
     time.sleep(float(sys.argv[3]))
     return data
 
-manifest.manifest_bytes = slow_merge
+folder_change.manifest_bytes = slow_merge
 folder, name = Path(sys.argv[1]), sys.argv[2]
 entry = manifest.entry_for(name, name.encode(), "pdf", "memo", 1, "r.yaml", "0" * 64)
-write_manifest(folder, [Outcome(name, entries=(entry,))])
+folder_change.commit(folder, [(name, name.encode())], [entry])
 """
 
 
@@ -111,7 +112,7 @@ def test_slow_writers_at_once_keep_every_entry(tmp_path: Path) -> None:
     for code, stderr in run_at_once(argvs):
         assert code == 0, stderr
     assert listed(out) == set(names)
-    assert {child.name for child in out.iterdir()} == LEFT
+    assert {child.name for child in out.iterdir()} == set(names) | LEFT
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fcntl.flock is POSIX")
@@ -121,7 +122,8 @@ def test_a_folder_that_cannot_be_locked_falls_back_to_a_lock_file(
     import fcntl
     import stat
 
-    from memo_gen.official.manifest import entry_for, update_manifest
+    from memo_gen.folder import commit
+    from memo_gen.official.manifest import entry_for
 
     flock = fcntl.flock
 
@@ -133,6 +135,6 @@ def test_a_folder_that_cannot_be_locked_falls_back_to_a_lock_file(
     monkeypatch.setattr(fcntl, "flock", refuse_folders)
     out = tmp_path / "out"
     entry = entry_for("a-memo.pdf", b"%PDF", "pdf", "memo", 1, "a.yaml", "0" * 64)
-    assert update_manifest(out, [entry]) == out / MANIFEST_NAME
+    assert commit(out, [("a-memo.pdf", b"%PDF")], [entry]) == out / MANIFEST_NAME
     assert listed(out) == {"a-memo.pdf"}
-    assert {child.name for child in out.iterdir()} == {MANIFEST_NAME, LOCK_NAME}
+    assert {child.name for child in out.iterdir()} == {"a-memo.pdf", MANIFEST_NAME, LOCK_NAME}

@@ -121,13 +121,28 @@ def test_a_folder_without_records_is_an_input_error(runner: CliRunner, tmp_path:
 
 def test_each_failure_names_its_record(runner: CliRunner, tmp_path: Path) -> None:
     paths = records(tmp_path / "in", ["a.yaml", "b.yaml"])
+    for path in paths:
+        path.write_text("visit: [not a mapping]\n", encoding="utf-8")
+    result = invoke(runner, "build", *map(str, paths), "-j", "1", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 4
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert [e.split(": ")[1] for e in errors[:2]] == [str(p) for p in paths]
+    assert errors[-1] == "Error: 2 of 2 records failed"
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_cannot_be_made_stops_the_build_before_rendering(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    paths = records(tmp_path / "in", ["a.yaml", "b.yaml"])
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     result = invoke(runner, "build", *map(str, paths), "-j", "1", "-o", str(blocker / "out"))
     assert result.exit_code == 6
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert [e.split(": ")[1] for e in errors[:2]] == [str(p) for p in paths]
-    assert errors[-1] == "Error: 2 of 2 records failed"
+    assert result.stderr == (
+        f"Error: cannot write to {blocker / 'out'}: it is inside {blocker}, not a folder; "
+        "choose another folder with -o\n"
+    )
 
 
 def test_quiet_still_prints_the_paths(runner: CliRunner, tmp_path: Path) -> None:
@@ -157,7 +172,8 @@ def test_render_many_keeps_the_order_and_reports_as_records_finish(tmp_path: Pat
     assert [o.failed for o in outcomes] == [False, True, False]
     assert outcomes[1].exit_code == 4
     assert outcomes[1].problems
-    assert outcomes[0].paths == (tmp_path / "out" / "a-memo.docx",)
+    assert [file.name for file in outcomes[0].files] == ["a-memo.docx"]
+    assert not (tmp_path / "out").exists()  # rendered in the workers, written by build()
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")

@@ -17,12 +17,12 @@ import yaml
 from pypdf import PdfReader
 
 from big_record import big_record
-from memo_gen import output
 from memo_gen.errors import OutputError
-from memo_gen.output import output_stem, stage, write_atomic, write_files
+from memo_gen.folder import commit
+from memo_gen.official.manifest import entry_for
+from memo_gen.output import output_stem, write_atomic
 
 MEMO_GEN = [sys.executable, "-m", "memo_gen"]
-HAVE_O_TMPFILE = hasattr(os, "O_TMPFILE") and Path("/proc/self/fd").is_dir()
 POSIX = os.name == "posix"
 
 SHORT_RECORD = (
@@ -44,63 +44,38 @@ def big_yaml(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-# --- staging and committing, in process -----------------------------------------------------
+# --- a change of a folder, in process --------------------------------------------------------
 
 
-@pytest.mark.skipif(not HAVE_O_TMPFILE, reason="needs Linux O_TMPFILE")
-def test_a_staged_file_has_no_name_until_committed(tmp_path: Path) -> None:
-    staged = [stage(tmp_path / "a.pdf", b"a" * 100_000), stage(tmp_path / "b.docx", b"b")]
-    assert listing(tmp_path) == {}
-    output.commit(staged)
-    assert listing(tmp_path) == {"a.pdf": b"a" * 100_000, "b.docx": b"b"}
+def change(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` into ``folder`` as one change, with (meaningless) manifest entries."""
+    entries = [entry_for(name, data, name.rsplit(".", 1)[1], "memo", None, "r.yaml", "0" * 64)
+               for name, data in files.items()]  # fmt: skip
+    commit(folder, list(files.items()), entries)
 
 
 def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
-    write_atomic(tmp_path / "a.pdf", b"x")
+    write_atomic(tmp_path / "a.yaml", b"x")
+    change(tmp_path, {"a.pdf": b"x"})
     umask = os.umask(0)
     os.umask(umask)
-    assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o666 & ~umask
+    for name in ("a.yaml", "a.pdf", "manifest.json"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
+def test_existing_files_are_replaced_whole_and_nothing_else_is_left(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(b"old")
-    write_files([(tmp_path / "a.pdf", b"new"), (tmp_path / "b.pdf", b"other")])
-    assert listing(tmp_path) == {"a.pdf": b"new", "b.pdf": b"other"}
-
-
-def test_a_failure_while_staging_writes_none_of_the_files(tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").write_bytes(b"old")
-    (tmp_path / "blocker").write_bytes(b"a file where a folder should be")
-    with pytest.raises(OutputError, match=r"cannot write to .*blocker.*; choose another folder"):
-        write_files([(tmp_path / "a.pdf", b"new"), (tmp_path / "blocker" / "b.pdf", b"b")])
-    assert listing(tmp_path) == {"a.pdf": b"old", "blocker": b"a file where a folder should be"}
-
-
-def test_a_folder_in_the_way_is_an_output_error_and_leaves_nothing(tmp_path: Path) -> None:
-    (tmp_path / "a.pdf").mkdir()
-    with pytest.raises(OutputError, match=r"cannot write .*a\.pdf: .*; remove what is in the way"):
-        write_atomic(tmp_path / "a.pdf", b"new")
-    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
-    assert list((tmp_path / "a.pdf").iterdir()) == []
-
-
-def test_a_symlink_at_the_target_is_replaced_not_followed(tmp_path: Path) -> None:
-    outside = tmp_path / "outside.txt"
-    outside.write_bytes(b"precious")
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "a.pdf").symlink_to(outside)
-    write_atomic(out / "a.pdf", b"new")
-    assert not (out / "a.pdf").is_symlink()
-    assert (out / "a.pdf").read_bytes() == b"new"
-    assert outside.read_bytes() == b"precious"
+    change(tmp_path, {"a.pdf": b"new", "b.pdf": b"other"})
+    assert set(listing(tmp_path)) == {"a.pdf", "b.pdf", "manifest.json"}
+    assert (listing(tmp_path)["a.pdf"], listing(tmp_path)["b.pdf"]) == (b"new", b"other")
 
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
-def test_without_o_tmpfile_the_hidden_temporary_is_removed_on_failure(
+def test_a_failure_while_staging_changes_nothing_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
 ) -> None:
-    monkeypatch.setattr(output, "_anonymous", lambda path: None)
+    change(tmp_path, {"a.pdf": b"old"})
+    before = listing(tmp_path)
     real_write = os.write
 
     def failing_write(handle: int, data: bytes | memoryview) -> int:
@@ -110,17 +85,40 @@ def test_without_o_tmpfile_the_hidden_temporary_is_removed_on_failure(
 
     monkeypatch.setattr(os, "write", failing_write)
     with pytest.raises(OutputError if isinstance(failure, OSError) else KeyboardInterrupt):
-        write_files([(tmp_path / "a.pdf", b"small"), (tmp_path / "b.pdf", b"large" * 10)])
-    assert listing(tmp_path) == {}
+        change(tmp_path, {"a.pdf": b"small", "b.pdf": b"large" * 10})
+    assert listing(tmp_path) == before
 
 
-def test_without_o_tmpfile_files_are_still_written_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("write", ["atomic", "change"])
+def test_a_folder_in_the_way_is_an_output_error_and_leaves_nothing(
+    tmp_path: Path, write: str
 ) -> None:
-    monkeypatch.setattr(output, "_anonymous", lambda path: None)
-    (tmp_path / "a.pdf").write_bytes(b"old")
-    write_files([(tmp_path / "a.pdf", b"new"), (tmp_path / "b.pdf", b"b")])
-    assert listing(tmp_path) == {"a.pdf": b"new", "b.pdf": b"b"}
+    (tmp_path / "a.pdf").mkdir()
+    with pytest.raises(
+        OutputError, match=r"cannot write .*a\.pdf: .*; remove (it|what is in the way)"
+    ):
+        if write == "atomic":
+            write_atomic(tmp_path / "a.pdf", b"new")
+        else:
+            change(tmp_path, {"b.pdf": b"b", "a.pdf": b"new"})
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+    assert list((tmp_path / "a.pdf").iterdir()) == []
+
+
+@pytest.mark.parametrize("write", ["atomic", "change"])
+def test_a_symlink_at_the_target_is_replaced_not_followed(tmp_path: Path, write: str) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"precious")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.pdf").symlink_to(outside)
+    if write == "atomic":
+        write_atomic(out / "a.pdf", b"new")
+    else:
+        change(out, {"a.pdf": b"new"})
+    assert not (out / "a.pdf").is_symlink()
+    assert (out / "a.pdf").read_bytes() == b"new"
+    assert outside.read_bytes() == b"precious"
 
 
 # --- killed processes ------------------------------------------------------------------------
@@ -155,10 +153,10 @@ def _kill_mid_render(record: Path, out: Path, signum: int) -> subprocess.Complet
     ("signum", "code", "stderr"),
     [
         (signal.SIGKILL, -signal.SIGKILL, ""),
-        (signal.SIGTERM, 143, "Error: interrupted (SIGTERM); every file already listed is "
-         "complete, and no file of the record being rendered was written\n"),
-        (signal.SIGINT, 130, "Error: interrupted (SIGINT); every file already listed is "
-         "complete, and no file of the record being rendered was written\n"),
+        (signal.SIGTERM, 143, "Error: interrupted (SIGTERM); the records finished are written and "
+         "in the manifest, nothing of the others\n"),
+        (signal.SIGINT, 130, "Error: interrupted (SIGINT); the records finished are written and "
+         "in the manifest, nothing of the others\n"),
     ],
     ids=["SIGKILL", "SIGTERM", "SIGINT"],
 )  # fmt: skip
@@ -175,47 +173,36 @@ def test_a_killed_render_leaves_the_folder_as_it_was(
     assert listing(out) == before
 
 
-@pytest.mark.skipif(not HAVE_O_TMPFILE, reason="needs Linux O_TMPFILE")
-def test_sigkill_after_staging_leaves_no_temporary_file(tmp_path: Path) -> None:
-    script = f"""
-        import os, signal
-        from pathlib import Path
-        from memo_gen.output import stage
-        out = Path({str(tmp_path)!r})
-        staged = [stage(out / "a-memo.pdf", b"%" * 5_000_000), stage(out / "a-memo.docx", b"PK")]
-        os.kill(os.getpid(), signal.SIGKILL)
-    """
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], check=False)
-    assert result.returncode == -signal.SIGKILL
-    assert listing(tmp_path) == {}
-
-
-@pytest.mark.skipif(not (HAVE_O_TMPFILE and POSIX), reason="needs Linux O_TMPFILE and signals")
+@pytest.mark.skipif(not POSIX, reason="needs POSIX signals")
 def test_sigterm_while_naming_the_files_waits_until_all_are_named(tmp_path: Path) -> None:
-    # The signal arrives after the first file is named: it is held until the second is too.
+    # The signal arrives after the first file is named: it is held until the change is done.
     script = f"""
         import os, signal, sys
         from pathlib import Path
-        from memo_gen import output
-        from memo_gen.cli import _terminated
+        from memo_gen.cli import _interrupted
         from memo_gen.errors import Interrupted
-        signal.signal(signal.SIGTERM, _terminated)
+        from memo_gen.folder import commit
+        from memo_gen.official.manifest import entry_for
+        signal.signal(signal.SIGTERM, _interrupted)
         out = Path({str(tmp_path)!r})
-        staged = [output.stage(out / "a.pdf", b"a"), output.stage(out / "b.pdf", b"b")]
-        link = output._link
-        def link_then_terminate(descriptor, path):
-            link(descriptor, path)
-            os.kill(os.getpid(), signal.SIGTERM)
-        output._link = link_then_terminate
+        files = [("a.pdf", b"a"), ("b.pdf", b"b")]
+        entries = [entry_for(n, d, "pdf", "memo", None, "r", "0" * 64) for n, d in files]
+        replace = Path.replace
+        def replace_then_terminate(self, target):
+            result = replace(self, target)
+            if Path(target).name == "a.pdf":
+                os.kill(os.getpid(), signal.SIGTERM)
+            return result
+        Path.replace = replace_then_terminate
         try:
-            output.commit(staged)
+            commit(out, files, entries)
         except Interrupted as exc:
             sys.exit(exc.exit_code)
         sys.exit("the signal was lost")
     """
     result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], check=False)
     assert result.returncode == 143
-    assert listing(tmp_path) == {"a.pdf": b"a", "b.pdf": b"b"}
+    assert set(listing(tmp_path)) == {"a.pdf", "b.pdf", "manifest.json"}
 
 
 # --- the same bytes ---------------------------------------------------------------------------

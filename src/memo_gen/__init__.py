@@ -14,11 +14,13 @@ Errors are those of :mod:`memo_gen.errors`; nothing is printed.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+# Nothing more is imported here: ``memo-gen`` handles Ctrl-C from its first line
+# (memo_gen.__main__), which runs only once this module is loaded.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from memo_gen.backends.theme import PageSize
     from memo_gen.document import DocumentKind, Format
     from memo_gen.official.signing import SigningKey
@@ -51,6 +53,8 @@ def build(
     :class:`~memo_gen.errors.MemoGenError`. ``jobs`` > 1 renders records in that many worker
     processes.
     """
+    from pathlib import Path
+
     from memo_gen.pipeline import BuildSettings
     from memo_gen.pipeline import build as run
 

@@ -23,6 +23,7 @@ import click
 from memo_gen import __version__
 from memo_gen.errors import EXIT_OK, EXIT_SIGNAL_BASE, Interrupted, MemoGenError, as_error
 from memo_gen.official.signing import PASSPHRASE_VARIABLE
+from memo_gen.output import HELD_SIGNALS
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
 
@@ -40,6 +41,10 @@ def report(error: MemoGenError) -> None:
     click.echo(f"Error: {error.line}", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
+
+
+WRITTEN_SO_FAR = "; the records finished are written and in the manifest, nothing of the others"
+"""What an interrupted command did with its records (:mod:`memo_gen.pipeline`)."""
 
 
 class MemoGenGroup(click.Group):
@@ -60,17 +65,15 @@ class MemoGenGroup(click.Group):
         except KeyboardInterrupt as exc:
             if ctx.params.get("debug"):
                 raise
-            interrupted = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
-            name = signal.Signals(interrupted.signum).name
-            click.echo(
-                f"Error: interrupted ({name}); every file already listed is complete, and no "
-                "file of the record being rendered was written",
-                err=True,
-            )
-            ctx.exit(interrupted.exit_code)
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            ctx.exit(_told_interrupted(signum, WRITTEN_SO_FAR))
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
+            if _signals:
+                # A library turned the interruption into an error of its own (pydantic
+                # does): it is still the interruption.
+                ctx.exit(_told_interrupted(_signals[0], WRITTEN_SO_FAR))
             error = as_error(exc)
             report(error)
             ctx.exit(error.exit_code)
@@ -133,7 +136,8 @@ def cli(debug: bool) -> None:
 
     Exit codes: 0 success, 1 internal error, 2 usage error, 3 unreadable input,
     4 invalid record, 5 template error, 6 output error, 7 signing key unusable,
-    8 verification failed, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+    8 verification failed, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up
+    (SIGHUP).
     """
     if not debug:
         # memo-gen says what the user must know in its own messages. A library's warning
@@ -474,35 +478,90 @@ def build(records: tuple[str, ...], **options: Any) -> None:
     metavar="[DIR]",
     type=click.Path(file_okay=False, path_type=Path),
 )
-def verify(folder: Path) -> None:
-    """Check the files in DIR (default: out) against its manifest.json.
+@click.option(
+    "--trust",
+    multiple=True,
+    metavar="CERT",
+    type=click.Path(path_type=Path),
+    help="A trust root (PEM or DER certificate file; a PEM file may hold several): a signer's "
+    "certificate must lead to one of them. Repeatable.",
+)
+def verify(folder: Path, trust: tuple[Path, ...]) -> None:
+    """Check the files in DIR (default: out) against its manifest.json, and the signatures
+    of signed PDFs.
 
-    Prints OK and the name of each file that matches. Exits 8, naming each file that is
-    missing, differs from the manifest or is not in it; 3 if the manifest is missing or
-    broken.
+    Prints OK and the name of each file that matches, and under a signed PDF what was
+    checked of its signature. A signature must be intact and cover the entire file (nothing
+    changed or added after signing), and its certificate must have been valid at the signing
+    time the signature states; with --trust, its chain must lead to one of the certificates
+    given. Without --trust the signer is shown, not checked against a trust root. Nothing is
+    fetched from the network (no revocation check).
+
+    Exits 8, naming each file that is missing, differs from the manifest or is not in it,
+    has a signature that fails, has none where the manifest says signed, or has one where
+    it says unsigned; 3 if the manifest or a --trust file is missing or broken.
     """
     from memo_gen.official.verify import verify_folder
 
-    result = verify_folder(folder)
+    result = verify_folder(folder, trust)
     for name in result.passed:
         click.echo(f"OK  {name}")
+        for signature in result.signatures.get(name, ()):
+            click.echo(f"    {signature.summary()}")
     result.raise_for_problems()
     count = len(result.checked)
     files = "The 1 file" if count == 1 else f"All {count} files"
     click.echo(f"{files} listed match {result.manifest}")
 
 
-def _terminated(signum: int, frame: FrameType | None) -> None:
+_signals: list[int] = []
+"""The interrupting signals received, in order."""
+
+
+def _interrupted(signum: int, frame: FrameType | None) -> None:
+    _signals.append(signum)
     raise Interrupted(signum)
+
+
+def _unraisable(unraisable: Any) -> None:
+    # An interruption raised where Python cannot raise it (a callback inside an import) is
+    # dropped with a traceback on stderr; it is in _signals, and main() acts on it.
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``memo-gen`` script and ``python -m memo_gen``."""
     if threading.current_thread() is threading.main_thread():
-        # SIGTERM would end the process on the spot; as an exception it unwinds like Ctrl-C,
-        # so that files being written are discarded and the exit code says what happened.
-        signal.signal(signal.SIGTERM, _terminated)
-    cli.main(args=argv, prog_name="memo-gen")
+        # Ctrl-C, SIGTERM and SIGHUP (the terminal closed) unwind as an exception, so that
+        # the records finished are written and the exit code says what happened.
+        for signum in HELD_SIGNALS:
+            signal.signal(signum, _interrupted)
+        sys.unraisablehook = _unraisable
+    try:
+        # Not standalone: an interruption that lands outside a command (while click reads
+        # the arguments) is told as any other, not as click's "Aborted!".
+        code = cli.main(args=argv, prog_name="memo-gen", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt) as exc:
+        if not _signals and not isinstance(exc, KeyboardInterrupt):
+            click.echo("Aborted!", err=True)
+            code = 1
+        else:
+            code = _told_interrupted(_signals[0] if _signals else signal.SIGINT, "")
+    else:
+        if _signals and code != EXIT_SIGNAL_BASE + _signals[0]:
+            # The interruption was dropped (see _unraisable) or turned into another error
+            # (a record's, in a batch), and the command ran to its end.
+            code = _told_interrupted(_signals[0], " as the command finished")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _told_interrupted(signum: int, when: str) -> int:
+    click.echo(f"Error: interrupted ({signal.Signals(signum).name}){when}", err=True)
+    return EXIT_SIGNAL_BASE + signum
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,11 +20,13 @@ code  exception                 meaning
                                 wrong passphrase, or not fit for signing
 8     :class:`VerificationError`  ``memo-gen verify`` found a file that does not
                                 match its manifest
+129   :class:`Interrupted`      hung up: its terminal closed (SIGHUP)
 130   :class:`Interrupted`      interrupted by Ctrl-C (SIGINT)
 143   :class:`Interrupted`      terminated by SIGTERM
 ====  ========================  ==================================================
 
-An interrupted run writes no file of the record it was rendering (see :mod:`memo_gen.output`).
+An interrupted run writes the records it finished, with their manifest entries, and nothing
+of the others (see :mod:`memo_gen.pipeline` and :mod:`memo_gen.folder`).
 """
 
 from __future__ import annotations
@@ -148,8 +150,8 @@ def as_error(exc: Exception) -> MemoGenError:
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM: a ``KeyboardInterrupt``, so that everything cleans up as for Ctrl-C;
-    the exit code is 128 plus the signal's number, as shells report it."""
+    """Ctrl-C, SIGTERM or SIGHUP: a ``KeyboardInterrupt``, so that everything cleans up as
+    for Ctrl-C; the exit code is 128 plus the signal's number, as shells report it."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)

@@ -2,23 +2,26 @@
 where that happens, for the command line and for programs (:func:`build`).
 
 A build takes :class:`BuildSettings` and the records' sources, refuses records that would
-write files of the same names and a folder whose manifest must not be replaced, renders
-each record (load, choose the language, compose, render, finish with PDF/A and signature,
-write its files all together: :meth:`~memo_gen.render.Renderer.write`) one after another in
-this process or side by side in worker processes, and merges the files written into the
-folder's ``manifest.json`` (:func:`~memo_gen.official.manifest.update_manifest`, under a
-lock), even after a failure or an interruption. It never prints: the caller hears of each record
-through callbacks and gets a :class:`BuildResult`.
+write files of the same names and a folder whose manifest must not be replaced, finishes a
+change an interrupted run left in the folder, and renders each record (load, choose the
+language, compose, render, finish with PDF/A and signature, all in memory:
+:meth:`~memo_gen.render.Renderer.files`) one after another in this process or side by side
+in worker processes. This process alone writes: the files of the records rendered so far and
+their manifest entries, as one change (:func:`memo_gen.folder.commit`), at most every
+:data:`COMMIT_INTERVAL` seconds and at the end, also after a failure or an interruption. It
+never prints: the caller hears of each record through callbacks and gets a
+:class:`BuildResult`.
 
 Each record is rendered on its own: one that fails does not stop the others. A worker
-returns an :class:`Outcome` (the paths written, or the error itself), never prints; outcomes
-come back in the order the records were given. Every worker renders with one
+returns an :class:`Outcome` (the files rendered, or the error itself), never prints;
+outcomes come back in the order the records were given. Every worker renders with one
 :class:`~memo_gen.render.Renderer` per set of options for its whole life, so templates are
 compiled and fonts registered once per process.
 
-Ctrl-C and SIGTERM are the parent's to handle: workers ignore SIGINT, and when the parent is
-interrupted it cancels the records not started and sends SIGTERM to its workers, which stop
-the record they are rendering without writing any of its files (:mod:`memo_gen.output`).
+Ctrl-C, SIGTERM and SIGHUP are the parent's to handle: workers ignore SIGINT and SIGHUP, and
+when the parent is interrupted it cancels the records not started, stops its workers and
+writes the records finished. A worker never outlives its parent: on Linux the kernel ends it
+when the parent dies (``PR_SET_PDEATHSIG``), elsewhere it checks every second.
 """
 
 from __future__ import annotations
@@ -26,17 +29,18 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from memo_gen.errors import (
     EXIT_OK,
     InputError,
     InternalError,
-    Interrupted,
     MemoGenError,
     Problem,
     as_error,
@@ -51,7 +55,7 @@ if TYPE_CHECKING:
     from memo_gen.document import DocumentKind, Format
     from memo_gen.official.manifest import ManifestEntry
     from memo_gen.official.signing import Signer, SigningKey
-    from memo_gen.render import Renderer
+    from memo_gen.render import RenderedFile, Renderer
 
 
 @dataclass(frozen=True)
@@ -73,17 +77,30 @@ class BuildSettings:
     """Sign every PDF with this key (each process loads it once)."""
 
 
+COMMIT_INTERVAL = 0.5
+"""Seconds between two writes of a batch's finished records: each rewrites the manifest."""
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one record: the paths written, or why none was."""
+    """What became of one record: its files, rendered, then written; or why none was."""
 
     source: str | None
     paths: tuple[Path, ...] = ()
+    """The files written."""
     error: MemoGenError | None = None
     """Why the record wrote nothing: the error itself, its message naming the record."""
     warnings: tuple[str, ...] = ()
     entries: tuple[ManifestEntry, ...] = ()
     """The manifest entries of the files written, in the order of ``paths``."""
+    files: tuple[RenderedFile, ...] = ()
+    """The files rendered and not yet written (none once they are)."""
+
+    def written(self, folder: Path) -> Outcome:
+        """This outcome once its files are written into ``folder``."""
+        paths = tuple(folder / file.name for file in self.files)
+        entries = tuple(file.entry for file in self.files)
+        return replace(self, paths=paths, entries=entries, files=())
 
     @property
     def failed(self) -> bool:
@@ -129,7 +146,6 @@ def default_jobs() -> int:
 
 _RENDERERS: dict[tuple[Path | None, str | None, bool, bool], Renderer] = {}
 _SIGNERS: dict[SigningKey, Signer] = {}
-_busy = False
 
 
 def _renderer(settings: BuildSettings) -> Renderer:
@@ -179,34 +195,29 @@ def refuse_clashing_names(sources: Sequence[str | None]) -> None:
 
 
 def render_source(source: str | None, settings: BuildSettings) -> Outcome:
-    """Load, render and write one record (``None``: the sample record); raises its error."""
-    out, kinds, formats = settings.output_dir, settings.kinds, settings.formats
+    """Load and render one record (``None``: the sample record), its files in memory;
+    raises its error."""
+    kinds, formats = settings.kinds, settings.formats
     key = signer(settings.signing_key)
     renderer = _renderer(settings)
     loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
     choice = renderer.composer.choose(loaded.record, settings.lang)
-    written = renderer.write(loaded, stem_for(source), out, kinds, formats, choice, key)
+    files = renderer.files(loaded, stem_for(source), kinds, formats, choice, key)
     warnings = []
     if choice.fell_back_from:
         warnings.append(
             f"{_name(source)}: no templates for its language {choice.fell_back_from!r}; writing in "
             f"{choice.language} (choose with --lang)"
         )
-    paths = tuple(file.path for file in written)
-    entries = tuple(file.entry for file in written)
-    return Outcome(source, paths, warnings=tuple(warnings), entries=entries)
+    return Outcome(source, warnings=tuple(warnings), files=tuple(files))
 
 
 def render_one(source: str | None, settings: BuildSettings) -> Outcome:
     """:func:`render_source`, with its failure as the outcome (the workers' entry point)."""
-    global _busy
-    _busy = True
     try:
         return render_source(source, settings)
     except Exception as exc:
         return Outcome(source, error=as_error(exc).about(_name(source)))
-    finally:
-        _busy = False
 
 
 @dataclass(frozen=True)
@@ -235,29 +246,36 @@ def build(
     on_manifest: Callable[[Path, Sequence[str]], None] | None = None,
 ) -> BuildResult:
     """Render every record of ``sources`` (``None``: the sample record) with ``settings``,
-    in ``jobs`` worker processes when there are several, and merge the files written into
-    the output folder's manifest.
+    in ``jobs`` worker processes when there are several, and write their files, with the
+    output folder's manifest.
 
     A record that fails is an :class:`Outcome` with its error, and the others are rendered;
     with ``raise_errors`` the first failure is raised instead (as :class:`MemoGenError`,
     records one by one in this process). ``on_finished`` hears of each record as it
-    finishes (for a progress bar), ``on_outcome`` in the order of ``sources``, and
-    ``on_manifest`` of the manifest once it is written, which happens even when the build
-    is interrupted or raises, so that every file written is listed.
+    finishes rendering (for a progress bar), ``on_outcome`` of each once it is written (or
+    failed), in the order of ``sources``, and ``on_manifest`` of the manifest at the end.
+    The records finished are written also when the build is interrupted or raises.
     """
+    from memo_gen.folder import recover_folder, refuse_unwritable
     from memo_gen.official.manifest import previous_manifest
 
     sources = list(sources)
     refuse_clashing_names(sources)
+    refuse_unwritable(settings.output_dir)
+    recover_folder(settings.output_dir)  # a change an interrupted run began is finished first
     previous_manifest(settings.output_dir)  # one that must not be replaced stops the build now
-    finished: list[Outcome] = []  # in the order the records finish, for the manifest
-    outcomes: list[Outcome] = []
-    manifest: tuple[Path, Sequence[str]] | None = None
+    writer = _Writer(settings.output_dir)
+    outcomes: list[Outcome] = []  # in the order of sources, as rendered
 
     def record_finished(outcome: Outcome) -> None:
-        finished.append(outcome)  # listed in the manifest even if a callback fails
+        writer.add(outcome)  # written with the next change, even if a callback fails
         if on_finished is not None:
             on_finished(outcome)
+
+    def tell(outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            if on_outcome is not None:
+                on_outcome(outcome)
 
     try:
         if raise_errors:
@@ -265,19 +283,20 @@ def build(
         else:
             rendered = render_many(sources, settings, jobs, record_finished)
         # closing(): an interruption stops the workers, and reports the records they
-        # finished meanwhile, before the manifest below is written.
+        # finished meanwhile, before the last change below is written.
         with contextlib.closing(rendered):
             for outcome in rendered:
                 outcomes.append(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                if writer.due():
+                    writer.write()
+                    tell(writer.take_written(outcomes))
+        writer.write()
+        tell(writer.take_written(outcomes))
     finally:
-        if any(outcome.entries for outcome in finished):
-            manifest = write_manifest(settings.output_dir, finished)
-            if on_manifest is not None:
-                on_manifest(*manifest)
-    path, warnings = manifest or (None, ())
-    return BuildResult(tuple(outcomes), path, tuple(warnings))
+        writer.write()  # after an interruption or a failure: the records finished
+        if writer.manifest is not None and on_manifest is not None:
+            on_manifest(writer.manifest, writer.warnings)
+    return BuildResult(tuple(writer.final(o) for o in outcomes), writer.manifest, writer.warnings)
 
 
 def _raising(
@@ -290,21 +309,60 @@ def _raising(
         yield outcome
 
 
-def write_manifest(folder: Path, outcomes: Sequence[Outcome]) -> tuple[Path, list[str]]:
-    """Merge the files the outcomes wrote into ``folder``'s ``manifest.json`` and write it;
-    returns its path and any warnings. Ctrl-C and SIGTERM wait until it is written, so that
-    the files already written are listed."""
-    from memo_gen.official.manifest import MANIFEST_NAME, update_manifest
+class _Writer:
+    """The records rendered and not yet written, and the changes that write them."""
 
-    path = folder / MANIFEST_NAME
-    warnings: list[str] = []
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pending: list[Outcome] = []
+        self.written: dict[str | None, Outcome] = {}
+        """Each record whose files are written (or that has none), by its source."""
+        self.told = 0
+        """How many outcomes, in the order of sources, were taken by :meth:`take_written`."""
+        self.manifest: Path | None = None
+        self.warnings: tuple[str, ...] = ()
+        self.last = time.monotonic()
 
-    def broken(error: InputError) -> None:
-        reason = error.message.split(";")[0].removeprefix(f"{MANIFEST_NAME}: ")
-        warnings.append(f"{path}: {reason}; replaced by a manifest of this run's files")
+    def add(self, outcome: Outcome) -> None:
+        self.pending.append(outcome)
 
-    entries = [entry for outcome in outcomes for entry in outcome.entries]
-    return update_manifest(folder, entries, on_broken=broken), warnings
+    def due(self) -> bool:
+        """Whether it is time to write the records finished (a change rewrites the whole
+        manifest: many records a second each with their own change would take long)."""
+        return bool(self.pending) and time.monotonic() - self.last >= COMMIT_INTERVAL
+
+    def write(self) -> None:
+        """Write the files of every record finished, and their entries, in one change."""
+        from memo_gen.folder import commit
+        from memo_gen.official.manifest import MANIFEST_NAME
+
+        pending, self.pending = self.pending, []
+        files = [file for outcome in pending for file in outcome.files]
+        if files:
+            path = self.folder / MANIFEST_NAME
+
+            def broken(error: InputError) -> None:
+                reason = error.message.split(";")[0].removeprefix(f"{MANIFEST_NAME}: ")
+                warning = f"{path}: {reason}; replaced by a manifest of this run's files"
+                self.warnings = (*self.warnings, warning)
+
+            contents = [(file.name, file.data) for file in files]
+            self.manifest = commit(self.folder, contents, [f.entry for f in files], broken)
+        for outcome in pending:
+            self.written[outcome.source] = outcome.written(self.folder)
+        self.last = time.monotonic()
+
+    def final(self, outcome: Outcome) -> Outcome:
+        """The outcome as written (or as rendered, if it was not)."""
+        return self.written.get(outcome.source, outcome)
+
+    def take_written(self, outcomes: Sequence[Outcome]) -> list[Outcome]:
+        """The outcomes not yet taken, in order, up to the first not yet written."""
+        taken = []
+        while self.told < len(outcomes) and outcomes[self.told].source in self.written:
+            taken.append(self.written[outcomes[self.told].source])
+            self.told += 1
+        return taken
 
 
 def _name(source: str | None) -> str:
@@ -315,19 +373,35 @@ def _name(source: str | None) -> str:
 # --- many records -------------------------------------------------------------------------
 
 
-def _worker_started() -> None:
-    # Ctrl-C reaches every process of the terminal's group: the parent decides what it stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _worker_terminated)
+def _worker_started(parent: int) -> None:
+    # Ctrl-C and a closed terminal reach every process of the terminal's group: the parent
+    # decides what it stops. SIGTERM ends a worker at once: a worker writes nothing.
+    for name in ("SIGINT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with(parent)
 
 
-def _worker_terminated(signum: int, frame: FrameType | None) -> None:
-    if _busy:
-        raise Interrupted(signum)  # unwinds the record: none of its files is written
-    # Between records: end of the signal itself, quietly, as a process without a handler
-    # would (the parent reports what happened; nothing below the command line exits).
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
+def _end_with(parent: int) -> None:
+    """End this worker when its parent ends, even by SIGKILL: otherwise it waits for work
+    on a pipe whose other end it holds itself, for ever."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, <linux/prctl.h>
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(set_parent_death_signal, int(signal.SIGKILL), 0, 0, 0) == 0:
+            if os.getppid() != parent:
+                os._exit(1)  # the parent ended before the signal was set
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def render_many(
@@ -354,7 +428,9 @@ def render_many(
     if multiprocessing.get_start_method() == "fork":
         _preload(settings)  # forked workers start with it all in memory, loaded once
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(jobs, len(sources)), initializer=_worker_started
+        max_workers=min(jobs, len(sources)),
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
     )
     futures = [pool.submit(render_one, source, settings) for source in sources]
     index = {future: number for number, future in enumerate(futures)}
@@ -376,12 +452,18 @@ def render_many(
                     if done:
                         done(_result(future, sources[index[future]]))
             while finished < len(futures) and futures[finished].done():
-                yield _result(futures[finished], sources[finished])
+                future = futures[finished]
+                if future not in reported:  # finished since the wait: reported first
+                    reported.add(future)
+                    pending.discard(future)
+                    if done:
+                        done(_result(future, sources[finished]))
+                yield _result(future, sources[finished])
                 finished += 1
     except BaseException:
         _stop(pool, futures)
-        # Records that finished while this process was being stopped wrote their files:
-        # they are reported too, so that the manifest lists them.
+        # Records that finished while this process was being stopped are reported too, so
+        # that they are written.
         unreported = [f for f in futures if f not in reported and f.done() and not f.cancelled()]
         for future in unreported:
             if done and future.exception() is None:

@@ -1,9 +1,9 @@
-"""A record → its documents as files: compose each document, render it in every asked-for
-format (:mod:`memo_gen.files`), write the files atomically.
+"""A record → its documents as files in memory: compose each document, render it in every
+asked-for format (:mod:`memo_gen.files`), name each file and make its manifest entry.
 
-Every document of a record is rendered and finished in memory before the first file is
-written, and the files are written together (:func:`memo_gen.output.write_files`), so a
-failure or an interruption leaves no new file behind.
+Nothing here writes: the pipeline writes a record's files and their manifest entries
+together (:func:`memo_gen.folder.commit`), so a failure or an interruption while rendering
+leaves no new file behind.
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ from memo_gen.compose.languages import LanguageChoice
 from memo_gen.document import Document, DocumentKind, Format
 from memo_gen.files import Backends, Output
 from memo_gen.official.manifest import ManifestEntry, entry_for
-from memo_gen.output import write_files
 from memo_gen.record.loader import LoadedRecord
 from memo_gen.record.model import VisitRecord
 
 if TYPE_CHECKING:
     from memo_gen.official.signing import Signer
 
-__all__ = ["Format", "Output", "Renderer", "Written", "render_bytes"]
+__all__ = ["Format", "Output", "RenderedFile", "Renderer", "render_bytes"]
 
 
 def render_bytes(document: Document, fmt: Format, theme: Theme) -> bytes:
@@ -36,10 +35,11 @@ def render_bytes(document: Document, fmt: Format, theme: Theme) -> bytes:
 
 
 @dataclass(frozen=True)
-class Written:
-    """A file written, and its manifest entry."""
+class RenderedFile:
+    """A file of a record, rendered and not yet written: its name, bytes and manifest entry."""
 
-    path: Path
+    name: str
+    data: bytes
     entry: ManifestEntry
 
 
@@ -96,28 +96,26 @@ class Renderer:
         outputs = self.outputs(record, kinds, formats, lang)
         return {(output.kind, output.format): output.data for output in outputs}
 
-    def write(
+    def files(
         self,
         loaded: LoadedRecord,
         stem: str,
-        out_dir: Path,
         kinds: Sequence[DocumentKind],
         formats: Sequence[Format],
         lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
-    ) -> list[Written]:
-        """Render, then write ``<stem>-<kind>.<format>`` files (``<stem>-<kind>-draft.<format>``
-        for a draft) into ``out_dir``; returns what was written, with the manifest entry of
-        each file."""
+    ) -> list[RenderedFile]:
+        """Every asked-for file of a record, named ``<stem>-<kind>.<format>``
+        (``<stem>-<kind>-draft.<format>`` for a draft), with its manifest entry."""
         outputs = self.outputs(loaded.record, kinds, formats, lang, signer)
         # A draft never takes the place of the final files (nor of their signatures).
         mark = "-draft" if self.draft else ""
-        paths = [out_dir / f"{stem}-{output.kind}{mark}.{output.format}" for output in outputs]
-        write_files([(path, output.data) for path, output in zip(paths, outputs, strict=True)])
-        return [
-            Written(path, self._entry(path.name, output, loaded, signed=signer is not None))
-            for path, output in zip(paths, outputs, strict=True)
-        ]
+        files = []
+        for output in outputs:
+            name = f"{stem}-{output.kind}{mark}.{output.format}"
+            entry = self._entry(name, output, loaded, signed=signer is not None)
+            files.append(RenderedFile(name, output.data, entry))
+        return files
 
     def _entry(
         self, name: str, output: Output, loaded: LoadedRecord, signed: bool

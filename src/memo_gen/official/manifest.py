@@ -53,38 +53,33 @@ entries always give the same bytes (no dates, no host names)::
         Whether the file was signed (``--sign``), made PDF/A (``--pdfa``), marked draft.
 
 Several runs into one folder keep one manifest: :func:`manifest_bytes` merges new entries
-into the previous manifest, replacing entries of the same name. :func:`update_manifest` does
-the read, merge and write under an exclusive lock on the folder, so that runs into one folder
-at the same time each add their entries and none is lost.
+into the previous manifest, replacing entries of the same name. The read, the merge and the
+write happen under an exclusive lock on the folder, in one change with the files the entries
+list (:func:`memo_gen.folder.commit`), so that runs into one folder at the same time each add
+their entries and none is lost, and a crash never leaves files the manifest does not match.
 
 ``memo-gen verify`` checks a folder against its manifest (:mod:`memo_gen.official.verify`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import hashlib
 import json
 import os
 import re
 import stat
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from memo_gen import __version__
 from memo_gen.errors import InputError, OutputError
-from memo_gen.output import signals_held, write_atomic
 
 if TYPE_CHECKING:
     from memo_gen.document import Format
 
 MANIFEST_NAME = "manifest.json"
-LOCK_NAME = ".manifest.lock"
-"""The hidden file locked instead of the folder where a folder cannot be locked."""
 VERSION = 1
 GENERATOR = f"memo-gen {__version__}"
 FORMATS: tuple[Format, ...] = ("docx", "pdf")
@@ -107,7 +102,7 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _unsafe_name(name: str) -> str | None:
+def unsafe_name(name: str) -> str | None:
     """Why ``name`` is not a plain file name in the manifest's folder, or ``None``."""
     if not name:
         return "is empty"
@@ -145,7 +140,7 @@ class ManifestEntry:
     def _fault(self) -> str | None:
         if not isinstance(self.name, str):
             return "name: not a string"
-        unsafe = _unsafe_name(self.name)
+        unsafe = unsafe_name(self.name)
         if unsafe:
             return f"name {unsafe}"
         if self.format not in FORMATS:
@@ -370,108 +365,6 @@ def previous_manifest(folder: Path) -> bytes | None:
             f"{path} was written by a later memo-gen (manifest version {version}); {keep}"
         )
     return data
-
-
-def update_manifest(
-    folder: Path,
-    entries: Sequence[ManifestEntry],
-    on_broken: Callable[[InputError], None] | None = None,
-) -> Path:
-    """Merge ``entries`` into ``folder``'s manifest and write it (the folder is created if
-    missing); returns the manifest's path.
-
-    The read, the merge and the write happen under an exclusive lock on the folder, so that
-    runs into one folder at the same time each add their entries: the second waits for the
-    first, then merges into the manifest the first wrote. Ctrl-C and SIGTERM are held back
-    from before the lock is taken until the manifest is written, so that the files already
-    written are listed. A manifest that is not readable is given to ``on_broken`` and
-    replaced (see :func:`manifest_bytes`); one that must not be replaced is an
-    :class:`OutputError` (see :func:`previous_manifest`).
-    """
-    path = folder / MANIFEST_NAME
-    with signals_held(), _locked(folder):
-        data = manifest_bytes(entries, previous_manifest(folder), on_broken=on_broken)
-        write_atomic(path, data)
-    return path
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (for the manifest's read-merge-write).
-
-    POSIX: ``flock`` on the folder itself, which leaves nothing in it (Linux, macOS and the
-    BSDs lock a folder opened read-only); where that is refused (NFS emulates ``flock`` with
-    byte-range locks, which want a file open for writing) the hidden file
-    :data:`LOCK_NAME` in the folder is locked instead, and left there (removing it would
-    race with a run about to lock it; ``verify`` ignores it). Windows: ``msvcrt.locking`` on
-    :data:`LOCK_NAME`. The lock is advisory: it keeps memo-gen runs apart, not other
-    programs. It is released when the descriptor is closed, also when the process dies.
-    """
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _cannot_lock(folder, exc) from exc
-    if sys.platform == "win32":
-        with _windows_lock(folder / LOCK_NAME):
-            yield
-        return
-    import fcntl
-
-    descriptor = -1
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-    except OSError:
-        if descriptor >= 0:
-            os.close(descriptor)
-        try:
-            descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as exc:
-            raise _cannot_lock(folder, exc) from exc
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        except OSError as exc:
-            os.close(descriptor)
-            raise _cannot_lock(folder, exc) from exc
-    try:
-        yield
-    finally:
-        os.close(descriptor)  # releases the lock
-
-
-if sys.platform == "win32":
-
-    @contextlib.contextmanager
-    def _windows_lock(path: Path) -> Iterator[None]:
-        import msvcrt
-
-        try:
-            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_BINARY, 0o666)
-        except OSError as exc:
-            raise _cannot_lock(path.parent, exc) from exc
-        try:
-            while True:
-                try:
-                    # Locks the first byte; LK_LOCK itself retries for about 10 seconds.
-                    msvcrt.locking(descriptor, msvcrt.LK_LOCK, 1)
-                    break
-                except OSError as exc:
-                    if exc.errno != errno.EDEADLOCK:  # not "still locked": give up
-                        raise _cannot_lock(path.parent, exc) from exc
-            try:
-                yield
-            finally:
-                os.lseek(descriptor, 0, os.SEEK_SET)
-                msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)
-        finally:
-            os.close(descriptor)
-
-
-def _cannot_lock(folder: Path, exc: OSError) -> OutputError:
-    return OutputError(
-        f"cannot write to {folder}: {exc.strerror or exc}; choose another folder with -o "
-        "or fix its permissions"
-    )
 
 
 def _version(data: bytes) -> int | None:

@@ -204,11 +204,20 @@ class VerifyReport:
 
 def verify_folder(folder: Path, trust: Sequence[Path] = ()) -> VerifyReport:
     """Check the files in ``folder`` against its ``manifest.json``, and the signatures of its
-    signed PDFs (against the certificates in the files ``trust``, if any).
+    signed PDFs (against the certificates in the files ``trust``, if any). A change an
+    interrupted memo-gen run began in the folder is finished first, and no memo-gen run
+    changes the folder while it is checked (:func:`memo_gen.folder.settled`).
 
     :class:`InputError` if the manifest is missing, unreadable or not a manifest (an unsafe
     name included), or a ``trust`` file is missing, unreadable or holds no certificate."""
+    from memo_gen.folder import settled
+
     trust_roots = load_trust_roots(trust)  # first: a broken --trust file is an error anyway
+    with settled(folder):
+        return _verify(folder, trust_roots)
+
+
+def _verify(folder: Path, trust_roots: tuple[bytes, ...]) -> VerifyReport:
     where = folder / MANIFEST_NAME
     entries = parse_manifest(_read_manifest(where), str(where))
     problems: list[Problem] = []
