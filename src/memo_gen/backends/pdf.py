@@ -50,7 +50,7 @@ from memo_gen.document import (
 )
 from memo_gen.errors import TemplateError
 
-__all__ = ["missing_glyphs", "render_pdf"]
+__all__ = ["fits_pages", "missing_glyphs", "render_pdf"]
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # ReportLab's own invariant date
@@ -106,9 +106,32 @@ def render_pdf(document: Document, theme: Theme) -> bytes:
 
 def render_pdf_counted(document: Document, theme: Theme) -> tuple[bytes, int]:
     """The document as PDF bytes, and how many pages it has."""
+    out = io.BytesIO()
+    pages = _build(document, theme, out)
+    return out.getvalue(), pages
+
+
+class _TooLong(Exception):
+    """A page beyond the ones :func:`fits_pages` allows has begun."""
+
+
+def fits_pages(document: Document, theme: Theme, pages: int) -> bool:
+    """Whether the document's layout takes at most ``pages`` pages. The layout stops as the
+    first page beyond them begins and nothing is written, so a long document costs no more
+    than those pages."""
+    try:
+        _build(document, theme, io.BytesIO(), stop_after=pages)
+    except _TooLong:
+        return False
+    return True
+
+
+def _build(document: Document, theme: Theme, out: io.BytesIO, stop_after: int | None = None) -> int:
+    """Lay the document out into ``out`` and return its page count; with ``stop_after``, only
+    measure: raise :class:`_TooLong` as page ``stop_after + 1`` begins, and write nothing."""
     chain = FontChain.of(theme)
     story = _Story(theme, chain).blocks(document.blocks)
-    meta, out = document.metadata, io.BytesIO()
+    meta = document.metadata
     template = BaseDocTemplate(
         out,
         pagesize=(theme.page_width_pt, theme.page_height_pt),
@@ -144,9 +167,14 @@ def render_pdf_counted(document: Document, theme: Theme) -> tuple[bytes, int]:
     furniture = _Furniture(document.furniture, theme, chain)
     # onPage runs when a page begins, before its flowables are drawn: the watermark goes
     # first in the page's content and so lies behind the text.
-    page = PageTemplate(id="page", frames=[frame], onPage=furniture.watermark)
+    on_page: Any = furniture.watermark
+    maker: Any = functools.partial(_PagedCanvas, furniture=furniture, created=meta.created)
+    if stop_after is not None:
+        on_page = functools.partial(_stop_beyond, stop_after)
+        maker = Canvas
+        template._doSave = 0  # measured, never written
+    page = PageTemplate(id="page", frames=[frame], onPage=on_page)
     template.addPageTemplates([page])
-    maker = functools.partial(_PagedCanvas, furniture=furniture, created=meta.created)
     with _pinned_rl_config():
         try:
             template.build(story or [Spacer(1, 0)], canvasmaker=maker)
@@ -155,7 +183,13 @@ def render_pdf_counted(document: Document, theme: Theme) -> tuple[bytes, int]:
             raise TemplateError(
                 f"the PDF cannot be laid out: a block is too large for a page ({detail})"
             ) from exc
-    return out.getvalue(), template.page
+    return int(template.page)
+
+
+def _stop_beyond(last: int, canvas: Canvas, doc: BaseDocTemplate) -> None:
+    """The page callback of a measurement: page ``last + 1`` must not begin."""
+    if doc.page > last:
+        raise _TooLong
 
 
 @contextlib.contextmanager

@@ -12,9 +12,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memo_gen.compose.comparisons import ChartMaker
+from memo_gen.compose.fitting import Budget, Composed, Fit, one_page, shorten
 from memo_gen.compose.formatting import Formatter
 from memo_gen.compose.languages import LanguageChoice, TemplateFolder, Words
 from memo_gen.compose.markdown import to_blocks
@@ -22,6 +23,9 @@ from memo_gen.compose.templating import TemplateSet
 from memo_gen.document import Document, DocumentKind, Furniture, Metadata
 from memo_gen.record.model import VISIT_KINDS, VOCABULARIES, Agreement, Participant, VisitRecord
 from memo_gen.resources import templates_dir
+
+if TYPE_CHECKING:
+    from memo_gen.backends.theme import PageSize
 
 SIDE_LABELS = {"host": "Host side", "guest": "Guest side", "third-party": "Third parties"}
 
@@ -86,11 +90,18 @@ def agreements_by_status(record: VisitRecord) -> list[tuple[str | None, list[Agr
 def context(record: VisitRecord, words: Words | None = None) -> dict[str, Any]:
     """What the templates see: the record, and the record arranged."""
     topic_ids = {topic.id for topic in record.topics}
+    groups = delegations(record, words)
     return {
         "record": record,
         "document": record.document,
         "visit": record.visit,
-        "delegations": delegations(record, words),
+        "delegations": groups,
+        # The fact sheet's principals by delegation: (delegation, its principals), in order.
+        "principals": [
+            (d, principals)
+            for d in groups
+            if (principals := [p for p in d.members if p.role == "principal"])
+        ],
         "mentioned": [p for p in record.participants if not p.present],
         "people": {p.id: p for p in record.participants},
         "figures": {f.id: f for f in record.figures},
@@ -157,7 +168,11 @@ class Composer:
     """Composes documents from records with the template sets of one folder (one set per
     language, see :mod:`memo_gen.compose.languages`)."""
 
-    def __init__(self, template_dir: Path | None = None) -> None:
+    def __init__(self, template_dir: Path | None = None, page_size: PageSize | None = None) -> None:
+        """``page_size``: the paper a fact sheet must fit on one page of (default: the
+        theme's)."""
+        self.template_dir = template_dir
+        self.page_size = page_size
         self.folder = TemplateFolder(template_dir or templates_dir())
         self._sets: dict[Path, tuple[TemplateSet, Formatter]] = {}
 
@@ -187,7 +202,28 @@ class Composer:
         choice = lang if isinstance(lang, LanguageChoice) else self.choose(record, lang)
         templates, formatter = self._set(choice.folder)
         words = formatter.words
-        rendered = templates.render(f"{kind}.md.j2", {**context(record, words), "words": words})
-        blocks = to_blocks(rendered, ChartMaker(record, formatter))
-        page = furniture(record, words, draft)
-        return Document(kind, blocks, metadata(record, kind, words), page)
+        arranged = {**context(record, words), "words": words}
+        properties, page = metadata(record, kind, words), furniture(record, words, draft)
+
+        def composed(budget: Budget) -> Composed:
+            fit = Fit(budget, formatter)
+            rendered = templates.render(f"{kind}.md.j2", {**arranged, "fit": fit})
+            shown = shorten(rendered, budget.chars, formatter)
+            blocks = to_blocks(shown, ChartMaker(record, formatter), rendered)
+            longest = max(map(len, rendered.values), default=0)
+            return Composed(Document(kind, blocks, properties, page), fit.cut, longest)
+
+        if kind == "factsheet":
+            return one_page(composed, self._fits)
+        return composed(Budget()).document
+
+    def _fits(self, document: Document, cut: bool) -> bool:
+        """Whether a fact sheet fits one page; one that had to be ``cut``, with room to
+        spare (:func:`memo_gen.backends.measure.cautious`)."""
+        # The one place compose/ reaches into backends/: only a layout can tell whether a
+        # page holds the sheet. Imported when a fact sheet is composed, never for a memo.
+        from memo_gen.backends.measure import cautious, fits_page
+        from memo_gen.backends.theme import theme_for
+
+        theme = theme_for(self.template_dir, self.page_size)
+        return fits_page(document, cautious(theme) if cut else theme)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
-from memo_gen.compose.languages import Words
+from memo_gen.compose.languages import COUNTED, Words
 from memo_gen.record.fields import PartialDate
 from memo_gen.record.model import VOCABULARIES, Figure, Participant, Person, Place, RelativeDate
 
@@ -101,6 +102,31 @@ class Formatter:
                 exact, locale=babel_locale(self.locale), decimal_quantization=False
             )
         return str(text)
+
+    def more(self, count: int, what: str) -> str:
+        """``… and 1,994 more agreements: see the memorandum``: what the fact sheet says
+        after the first entries of a list when it leaves ``count`` out; ``what`` names the
+        entries (``agreement``: its word in ``[terms.count-FORM]``, by the count's plural
+        form: ``документ``, ``документа``, ``документов``)."""
+        form = str(babel_locale(self.locale).plural_form(count))
+        english = COUNTED.get(what, (what, what))[0 if form == "one" else 1]
+        word = self.words.term(what, f"count-{form}") or self.words.term(what, "count-other")
+        return self.words.more.format(count=self.number(count), what=word or english)
+
+    def shortened(self, text: str, chars: int) -> str:
+        """``text`` cut to about ``chars`` characters (at a space near the end, if any, and
+        never between a letter and its accent), marked as cut short; ``text`` itself when it
+        is not longer."""
+        if len(text) <= chars:
+            return text
+        end = chars
+        while end > 0 and unicodedata.combining(text[end]):
+            end -= 1
+        cut = text[:end]
+        space = cut.rfind(" ")
+        if space >= end * 2 // 3:
+            cut = cut[:space]
+        return self.words.shortened.format(text=cut.rstrip(" ,;:.-–—"))
 
     # --- figures -------------------------------------------------------------------------
 

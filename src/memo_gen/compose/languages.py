@@ -60,6 +60,11 @@ class Words:
     """A value in per cent: ``48.1%``, ``48,1 %``."""
     draft: str = "DRAFT"
     """The watermark across every page of a draft (``--draft``)."""
+    more: str = "…\u00a0and {count} more {what}: see the memorandum"
+    """What a fact sheet says after the first entries of a list longer than its page
+    holds; ``{what}`` is the word in ``[terms.count-FORM]`` for the count's plural form."""
+    shortened: str = "{text}… (full text in the memorandum)"
+    """A text of a fact sheet cut short to keep it to one page."""
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     """Words for enumerated values, by group: ``terms["visit-kind"]["official"]``."""
 
@@ -69,10 +74,29 @@ class Words:
         return self.terms.get(group, {}).get(value)
 
 
+COUNTED: dict[str, tuple[str, str]] = {
+    "agreement": ("agreement", "agreements"),
+    "area": ("area of cooperation", "areas of cooperation"),
+    "country": ("country", "countries"),
+    "figure": ("figure", "figures"),
+    "framework": ("framework", "frameworks"),
+    "interlocutor": ("interlocutor", "interlocutors"),
+    "kind": ("type", "types"),
+    "meeting": ("meeting", "meetings"),
+    "other-agreement": ("agreement with another status", "agreements with other statuses"),
+    "other-principal": ("principal of another delegation", "principals of other delegations"),
+    "principal": ("principal", "principals"),
+    "topic": ("topic", "topics"),
+}
+"""What a fact sheet's lists count, in English, one and many: the words of a set whose
+``language.toml`` has no ``[terms.count-one]`` and ``[terms.count-other]``."""
+
+
 _TEXT_KEYS = (
     "language", "date", "month", "year", "day_month", "page_label", "version",
     "factsheet_title", "memo_keyword", "factsheet_keyword", "approximately", "per", "over",
-    "other_participants", "not_given", "status_not_given", "percent", "draft",
+    "other_participants", "not_given", "status_not_given", "percent", "draft", "more",
+    "shortened",
 )  # fmt: skip
 
 

@@ -68,11 +68,17 @@ class _Blocks:
     """Walks the token stream of one rendered template."""
 
     def __init__(
-        self, source: RenderedMarkdown, tokens: list[Token], charts: ChartResolver | None = None
+        self,
+        source: RenderedMarkdown,
+        tokens: list[Token],
+        charts: ChartResolver | None = None,
+        original: RenderedMarkdown | None = None,
     ) -> None:
         self.source = source
         self.tokens = tokens
         self.charts = charts
+        self.original = original or source
+        """The values as printed, for what is not text: link targets and figure ids."""
         self.position = 0
         self.number = 0  # paragraph numbers run on through every ``::: numbered``
 
@@ -130,7 +136,7 @@ class _Blocks:
     def chart(self, token: Token) -> list[Block]:
         """The charts of a ```` ```chart ```` block: each line's ids, resolved."""
         found: list[Block] = []
-        for line in self.source.restore(token.content).splitlines():
+        for line in self.original.restore(token.content).splitlines():
             ids = line.split()
             if not ids or ids[0].startswith("#"):
                 continue
@@ -228,7 +234,7 @@ class _Blocks:
             elif kind in ("em_open", "em_close"):
                 italic += 1 if kind == "em_open" else -1
             elif kind == "link_open":
-                href = self.source.restore(urllib.parse.unquote(str(child.attrs.get("href", ""))))
+                href = self.original.restore(urllib.parse.unquote(str(child.attrs.get("href", ""))))
                 link = href if followable(href) else None
             elif kind == "link_close":
                 link = None
@@ -289,10 +295,18 @@ def _with_widths(block: Block, widths: tuple[float, ...]) -> Block:
     return Table(block.header, block.rows, widths, block.align)
 
 
-def to_blocks(source: RenderedMarkdown, charts: ChartResolver | None = None) -> tuple[Block, ...]:
+def to_blocks(
+    source: RenderedMarkdown,
+    charts: ChartResolver | None = None,
+    original: RenderedMarkdown | None = None,
+) -> tuple[Block, ...]:
     """The document-model blocks of a rendered template; ``charts`` resolves the figure ids
-    of ```` ```chart ```` blocks (without it, such blocks give no chart)."""
-    return _keep_introductions(_Blocks(source, _PARSER.parse(source.text), charts).blocks())
+    of ```` ```chart ```` blocks (without it, such blocks give no chart). ``original`` is
+    the same Markdown before its texts were cut short (:mod:`memo_gen.compose.fitting`):
+    link targets and figure ids come from it, so a link shown cut short still leads where
+    it did."""
+    blocks = _Blocks(source, _PARSER.parse(source.text), charts, original).blocks()
+    return _keep_introductions(blocks)
 
 
 def _keep_introductions(blocks: Sequence[Block]) -> tuple[Block, ...]:
