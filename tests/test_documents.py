@@ -4,6 +4,7 @@ python-docx and LibreOffice."""
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 import subprocess
@@ -263,9 +264,10 @@ def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[VisitRecord
     record = validate_record(HOSTILE_RECORD)
     out = tmp_path_factory.mktemp("hostile")
     loaded = LoadedRecord(record, "hostile.yaml", "0" * 64)
-    written = Renderer.create().write(loaded, "hostile", out, DOCUMENT_KINDS, ("docx", "pdf"))
-    paths = [file.path for file in written]
-    return record, paths
+    files = Renderer.create().files(loaded, "hostile", DOCUMENT_KINDS, ("docx", "pdf"))
+    for file in files:
+        (out / file.name).write_bytes(file.data)
+    return record, [out / file.name for file in files]
 
 
 def test_hostile_text_renders_literally(hostile_files: tuple[VisitRecord, list[Path]]) -> None:
@@ -292,8 +294,8 @@ def test_hostile_pdf_has_no_injected_links(hostile_files: tuple[VisitRecord, lis
 
 def test_letter_page_size(tmp_path: Path) -> None:
     renderer = Renderer.create(page_size="letter")
-    [written] = renderer.write(load(), "s", tmp_path, ("factsheet",), ("pdf",))
-    box = PdfReader(written.path).pages[0].mediabox
+    [file] = renderer.files(load(), "s", ("factsheet",), ("pdf",))
+    box = PdfReader(io.BytesIO(file.data)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 

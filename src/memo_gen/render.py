@@ -63,7 +63,7 @@ class Renderer:
         pdfa: bool = False,
     ) -> Renderer:
         theme = theme_for(template_dir, page_size)
-        return cls(Composer(template_dir), theme, draft, pdfa)
+        return cls(Composer(template_dir, page_size), theme, draft, pdfa)
 
     @functools.cached_property
     def backends(self) -> Backends:
