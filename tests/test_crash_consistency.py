@@ -163,27 +163,31 @@ def test_a_disk_that_fills_at_any_byte_of_the_last_writes_changes_nothing(
     assert whole_version(out, old, new) == "new"
 
 
-def test_staging_files_an_older_memo_gen_left_are_removed(
-    versions: tuple[Path, Path], tmp_path: Path
-) -> None:
-    old, _ = versions
+@pytest.fixture
+def old_copy(versions: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A copy of the old version's folder."""
     out = tmp_path / "out"
-    shutil.copytree(old, out)
+    shutil.copytree(versions[0], out)
+    return out
+
+
+def test_staging_files_an_older_memo_gen_left_are_removed(
+    versions: tuple[Path, Path], old_copy: Path
+) -> None:
+    out = old_copy
     leftovers = [".visit-memo.pdf.k3j_9x0a.part", ".manifest.json.0123456789ab.part"]
     kept = [".notes.txt.part", "visit-memo.pdf.part"]
     for name in leftovers + kept:
         (out / name).write_bytes(b"left")
     result = run(*MEMO_GEN, "verify", out)
     assert result.returncode == 0, result.stderr
-    assert sorted(set(digests(out)) - set(digests(old))) == sorted(kept)
+    assert sorted(set(digests(out)) - set(digests(versions[0]))) == sorted(kept)
 
 
 def test_a_journal_that_names_a_file_outside_the_folder_is_refused(
-    versions: tuple[Path, Path], tmp_path: Path
+    old_copy: Path, tmp_path: Path
 ) -> None:
-    old, _ = versions
-    out = tmp_path / "out"
-    shutil.copytree(old, out)
+    out = old_copy
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
     (out / ".memo-gen-stage.x.a").write_text("evil", encoding="utf-8")
