@@ -158,6 +158,20 @@ def _renderer(settings: BuildSettings) -> Renderer:
     return _RENDERERS[key]
 
 
+def forget_templates(settings: BuildSettings, *, theme: bool = False) -> None:
+    """Read the settings' template folder again at the next render (``memo-gen watch``,
+    after a file of it was saved): its templates and words, and with ``theme`` its theme.
+    What else this process keeps stays (fonts, python-docx's prepared template for an
+    unchanged theme, and compiled templates whose source did not change: the template
+    cache checks each source)."""
+    from memo_gen.backends.theme import theme_for
+
+    if theme:
+        theme_for.cache_clear()
+    key = (settings.template_dir, settings.page_size, settings.draft, settings.pdfa)
+    _RENDERERS.pop(key, None)
+
+
 def signer(key: SigningKey | None) -> Signer | None:
     """This process's signer for a key: read and checked once (:func:`load_signer`)."""
     if key is None:
