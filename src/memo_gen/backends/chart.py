@@ -215,38 +215,65 @@ def chart_png(drawing: Drawing, dpi: int = PNG_DPI) -> bytes:
     directly, with the same embedded TrueType faces: no bitmap renderer (renderPM and its
     cairo library) is needed to install memo-gen.
     """
-    from PIL import Image, ImageDraw
-
     scale = dpi / 72
-    width, height = round(drawing.width * scale), round(drawing.height * scale)
-    image = Image.new("RGB", (width, height), "white")
-    pen = ImageDraw.Draw(image)
+    size = (round(drawing.width * scale), round(drawing.height * scale))
+    return _painted(size, dpi, tuple(_strokes(drawing, scale)))
+
+
+Stroke = tuple[Any, ...]
+"""One thing Pillow paints: its kind, then the arguments it is painted with."""
+
+
+def _strokes(drawing: Drawing, scale: float) -> list[Stroke]:
+    """What painting the drawing takes, in Pillow's terms: everything the picture depends on."""
 
     def point(x: float, y: float) -> tuple[float, float]:
         return x * scale, (drawing.height - y) * scale  # ReportLab's y axis points up
 
+    strokes: list[Stroke] = []
     for shape in drawing.contents:
         if isinstance(shape, Rect):
             left, top = point(shape.x, shape.y + shape.height)
             right, bottom = point(shape.x + shape.width, shape.y)
             stroke = max(round(float(shape.strokeWidth or 0) * scale), 1)
-            pen.rectangle(
-                (left, top, right, bottom),
-                fill=_rgb(shape.fillColor),
-                outline=_rgb(shape.strokeColor) if shape.strokeColor is not None else None,
-                width=stroke if shape.strokeColor is not None else 0,
+            outline = _rgb(shape.strokeColor) if shape.strokeColor is not None else None
+            width = stroke if shape.strokeColor is not None else 0
+            strokes.append(
+                ("rect", (left, top, right, bottom), _rgb(shape.fillColor), outline, width)
             )
         elif isinstance(shape, Line):
             stroke = max(round(float(shape.strokeWidth or 0) * scale), 1)
             start, end = point(shape.x1, shape.y1), point(shape.x2, shape.y2)
-            pen.line((start, end), fill=_rgb(shape.strokeColor), width=stroke)
+            strokes.append(("line", (start, end), _rgb(shape.strokeColor), stroke))
         elif isinstance(shape, String):
             anchor = {"start": "ls", "middle": "ms", "end": "rs"}.get(shape.textAnchor, "ls")
-            font = _pil_font(shape.fontName, round(shape.fontSize * scale))
-            pen.text(point(shape.x, shape.y), shape.text, fill=_rgb(shape.fillColor),
-                     font=font, anchor=anchor)  # fmt: skip
+            font = (shape.fontName, round(shape.fontSize * scale))
+            where = point(shape.x, shape.y)
+            strokes.append(("text", where, shape.text, _rgb(shape.fillColor), font, anchor))
         else:
             raise TemplateError(f"the chart holds a shape the DOCX cannot draw: {shape!r}")
+    return strokes
+
+
+@functools.lru_cache(maxsize=16)
+def _painted(size: tuple[int, int], dpi: int, strokes: tuple[Stroke, ...]) -> bytes:
+    """The PNG of ``strokes`` on a white ``size`` picture. Remembered: encoding the PNG is
+    most of a chart's cost, and a record saved again (``memo-gen watch``) or rendered in
+    several formats or languages often draws the same chart."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, "white")
+    pen = ImageDraw.Draw(image)
+    for kind, *args in strokes:
+        if kind == "rect":
+            box, fill, outline, width = args
+            pen.rectangle(box, fill=fill, outline=outline, width=width)
+        elif kind == "line":
+            ends, fill, width = args
+            pen.line(ends, fill=fill, width=width)
+        else:
+            where, text, fill, (face, pixels), anchor = args
+            pen.text(where, text, fill=fill, font=_pil_font(face, pixels), anchor=anchor)
     out = io.BytesIO()
     image.save(out, "PNG", dpi=(dpi, dpi), optimize=False)
     return out.getvalue()

@@ -33,7 +33,7 @@ from memo_gen.backends.docx_xml import (
     has_theme_font,
     language_tag,
     mm_twips,
-    normalise_zip,
+    package_bytes,
     page_break_paragraph,
     page_label_runs,
     paragraph,
@@ -99,10 +99,8 @@ def render_docx(document: Document, theme: Theme) -> bytes:
         section.addprevious(element)
     _furniture(word, document.furniture, theme, ids)
     set_core_properties(word, document.metadata, lang)
-    saved = io.BytesIO()
-    word.save(saved)
     styles = {prepared.styles_name: prepared.styles}
-    return normalise_zip(saved.getvalue(), document.metadata.created, styles)
+    return package_bytes(word, document.metadata.created, styles)
 
 
 @dataclasses.dataclass(frozen=True)

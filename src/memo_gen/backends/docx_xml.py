@@ -478,10 +478,52 @@ def normalise_zip(
     """Rewrite a saved package so equal content gives equal bytes: one timestamp, a fixed
     entry order, fixed compression and a fixed "made on" system (it differs by OS).
     ``replace`` gives some entries their content (name → bytes) instead of the saved one."""
-    stamp = zip_time(when)
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {name: source.read(name) for name in source.namelist()}
-    entries.update(replace or {})
+    return zip_entries(entries, when, replace)
+
+
+def package_bytes(
+    word: Any, when: dt.datetime | None, replace: Mapping[str, bytes] | None = None
+) -> bytes:
+    """``normalise_zip`` of the document as python-docx saves it, made in one pass: the
+    entries python-docx would write are taken as they are, and zipped once (saving, then
+    reading back and zipping again cost a DOCX about 6 ms)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    class Entries:
+        """Stands in for python-docx's zip writer: keeps what it is given."""
+
+        def __init__(self) -> None:
+            self.entries: dict[str, bytes] = {}
+
+        def write(self, name: Any, blob: bytes) -> None:
+            self.entries[name.membername] = blob
+
+    writer: Any = PackageWriter
+    steps = ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")
+    if not all(hasattr(writer, step) for step in steps):  # another python-docx
+        saved = io.BytesIO()
+        word.save(saved)
+        return normalise_zip(saved.getvalue(), when, replace)
+    # What python-docx's OpcPackage.save and PackageWriter.write do, into Entries.
+    package = word.part.package
+    for part in package.parts:
+        part.before_marshal()
+    sink = Entries()
+    writer._write_content_types_stream(sink, package.parts)
+    writer._write_pkg_rels(sink, package.rels)
+    writer._write_parts(sink, package.parts)
+    return zip_entries(sink.entries, when, replace)
+
+
+def zip_entries(
+    entries: Mapping[str, bytes], when: dt.datetime | None, replace: Mapping[str, bytes] | None
+) -> bytes:
+    """The zip of ``entries`` (``replace`` taking the place of some), as
+    :func:`normalise_zip` writes it."""
+    stamp = zip_time(when)
+    entries = {**entries, **(replace or {})}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in sorted(entries, key=lambda n: (n != CONTENT_TYPES, n)):

@@ -106,6 +106,9 @@ def render_pdf(document: Document, theme: Theme) -> bytes:
 
 def render_pdf_counted(document: Document, theme: Theme) -> tuple[bytes, int]:
     """The document as PDF bytes, and how many pages it has."""
+    laid_out = _LAID_OUT.pop(id(document), None)
+    if laid_out is not None and laid_out.document is document and laid_out.theme == theme:
+        return laid_out.save(), laid_out.pages
     out = io.BytesIO()
     pages = _build(document, theme, out)
     return out.getvalue(), pages
@@ -115,20 +118,57 @@ class _TooLong(Exception):
     """A page beyond the ones :func:`fits_pages` allows has begun."""
 
 
+@dataclass
+class _LaidOut:
+    """A document laid out in full by :func:`fits_pages`, its file not yet written."""
+
+    document: Document
+    theme: Theme
+    template: BaseDocTemplate
+    out: io.BytesIO
+    pages: int
+
+    def save(self) -> bytes:
+        """The file: what :func:`_build` writes for the same document and theme."""
+        with _pinned_rl_config():
+            self.template.canv.save()
+        return self.out.getvalue()
+
+
+_LAID_OUT: dict[int, _LaidOut] = {}
+"""The last document :func:`fits_pages` found to fit, by its ``id``: a fact sheet is laid
+out to know that it fits one page, then rendered as PDF with that same layout."""
+
+
 def fits_pages(document: Document, theme: Theme, pages: int) -> bool:
     """Whether the document's layout takes at most ``pages`` pages. The layout stops as the
-    first page beyond them begins and nothing is written, so a long document costs no more
-    than those pages."""
+    first page beyond them begins, so a long document costs no more than those pages. One
+    that fits is kept, unwritten, for :func:`render_pdf_counted` of the same document and
+    theme: the layout is the PDF's own (page furniture included), only its writing waits."""
+    out = io.BytesIO()
     try:
-        _build(document, theme, io.BytesIO(), stop_after=pages)
+        template, count = _lay_out(document, theme, out, stop_after=pages)
     except _TooLong:
         return False
+    _LAID_OUT.clear()  # one kept at a time: the document just composed
+    _LAID_OUT[id(document)] = _LaidOut(document, theme, template, out, count)
     return True
 
 
-def _build(document: Document, theme: Theme, out: io.BytesIO, stop_after: int | None = None) -> int:
-    """Lay the document out into ``out`` and return its page count; with ``stop_after``, only
-    measure: raise :class:`_TooLong` as page ``stop_after + 1`` begins, and write nothing."""
+def _build(document: Document, theme: Theme, out: io.BytesIO) -> int:
+    """Lay the document out and write it into ``out``; return its page count."""
+    template, pages = _lay_out(document, theme, out)
+    with _pinned_rl_config():
+        template.canv.save()
+    return pages
+
+
+def _lay_out(
+    document: Document, theme: Theme, out: io.BytesIO, stop_after: int | None = None
+) -> tuple[BaseDocTemplate, int]:
+    """Lay the document out, not yet written (its canvas holds the pages until saved), and
+    count its pages; with ``stop_after``, raise :class:`_TooLong` as page ``stop_after + 1``
+    begins."""
     chain = FontChain.of(theme)
     story = _Story(theme, chain).blocks(document.blocks)
     meta = document.metadata
@@ -170,9 +210,8 @@ def _build(document: Document, theme: Theme, out: io.BytesIO, stop_after: int | 
     on_page: Any = furniture.watermark
     maker: Any = functools.partial(_PagedCanvas, furniture=furniture, created=meta.created)
     if stop_after is not None:
-        on_page = functools.partial(_stop_beyond, stop_after)
-        maker = Canvas
-        template._doSave = 0  # measured, never written
+        on_page = functools.partial(_stop_beyond, stop_after, furniture.watermark)
+    template._doSave = 0  # written by the caller, if at all
     page = PageTemplate(id="page", frames=[frame], onPage=on_page)
     template.addPageTemplates([page])
     with _pinned_rl_config():
@@ -183,13 +222,15 @@ def _build(document: Document, theme: Theme, out: io.BytesIO, stop_after: int | 
             raise TemplateError(
                 f"the PDF cannot be laid out: a block is too large for a page ({detail})"
             ) from exc
-    return int(template.page)
+    return template, int(template.page)
 
 
-def _stop_beyond(last: int, canvas: Canvas, doc: BaseDocTemplate) -> None:
-    """The page callback of a measurement: page ``last + 1`` must not begin."""
+def _stop_beyond(last: int, then: Any, canvas: Canvas, doc: BaseDocTemplate) -> None:
+    """The page callback of a measurement: page ``last + 1`` must not begin; a page that
+    may begins as it would in the file (``then``)."""
     if doc.page > last:
         raise _TooLong
+    then(canvas, doc)
 
 
 @contextlib.contextmanager
