@@ -1,0 +1,176 @@
+"""The meetings a readout reports, and what it says of the visit as a whole: its kind, its
+event, where it went.
+
+A meeting is a sentence that names two or more of the people drafted and a verb of
+meeting: "held talks with" (talks), "held consultations" (consultations), "telephone
+conversation" (telephone-call), "video conference" (video-call), "was received by"
+(audience), "met" (no format: the text does not say). Its date and city are the ones the
+same sentence gives ("in Astana", "в Астане"). The visit's kind is the one the text names
+("official visit", "рабочий визит"); its event the forum on whose sidelines it met ("on the
+sidelines of the Antalya Diplomacy Forum").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from memo_gen.draft import places
+from memo_gen.draft.dates import find_dates
+from memo_gen.draft.people import Person, people_in
+from memo_gen.draft.sentences import Sentence
+
+_EN_FORMATS = [
+    (
+        (
+            r"\b(?:telephone|phone)\s+(?:conversation|call|talk)s?\b|"
+            r"\bspoke\s+(?:by|on the|over the)\s+(?:tele)?phone\b"
+        ),
+        "telephone-call",
+    ),
+    (
+        r"\bvideo\s*(?:conference|call|link)\b|\bvideoconference\b|\bvideo-conference\b",
+        "video-call",
+    ),
+    (
+        (
+            r"\b(?:held|had|holds|conducted|hold)\s+(?:bilateral\s+|"
+            r"official\s+|comprehensive\s+)?(?:talks|negotiations)\b|"
+            r"\btalks\s+(?:were held|took place)\b"
+        ),
+        "talks",
+    ),
+    (r"\b(?:held|hold|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}consultations\b", "consultations"),
+    (r"\b(?:was|were)\s+(?:also\s+)?received\s+by\b|\breceived\b", "audience"),
+    (
+        r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\bheld\s+a\s+meeting\b|\bhad\s+a\s+meeting\b",
+        None,
+    ),
+]
+_RU_FORMATS = [
+    (r"телефонн\w+\s+разговор\w*|по\s+телефону", "telephone-call"),
+    (r"видеоконференц\w*|видеосвяз\w*", "video-call"),
+    (r"\bпровел[аи]?\s+переговоры\b|\bпереговоры\s+(?:прошли|состоялись)\b", "talks"),
+    (r"\bпровел[аи]?\s+(?:[\w-]+\s+){0,3}консультации\b", "consultations"),
+    (r"\bпринял[аи]?\b|\bбыл[аи]?\s+принят\w*", "audience"),
+    (r"\bвстретил\w*|\bвстреч\w+\s+с\b|\bпровел[аи]?\s+встречу\b", None),
+]
+_TITLES = {
+    "en": {
+        "talks": "Talks",
+        "consultations": "Consultations",
+        "telephone-call": "Telephone conversation",
+        "video-call": "Video conference",
+        "audience": "Audience",
+        None: "Meeting",
+    },
+    "ru": {
+        "talks": "Переговоры",
+        "consultations": "Консультации",
+        "telephone-call": "Телефонный разговор",
+        "video-call": "Видеоконференция",
+        "audience": "Приём",
+        None: "Встреча",
+    },
+}
+_EN_KIND = re.compile(r"\b(state|official|working|private)\s+visit\b", re.IGNORECASE)
+_RU_KIND = re.compile(r"\b(государственн|официальн|рабоч|частн)\w*\s+визит\w*", re.IGNORECASE)
+_RU_KINDS = {
+    "государственн": "state",
+    "официальн": "official",
+    "рабоч": "working",
+    "частн": "private",
+}
+_EN_EVENT = re.compile(
+    r"\b(?:on the sidelines of|on the margins of|within the framework of|"
+    r"during (?:their|his|her) participation in)\s+(?:the\s+)?"
+    r"(?P<event>(?:\d+(?:st|nd|rd|th)\s+)?[A-Z][\w'’-]*"
+    r"(?:\s+(?:[A-Z][\w'’-]*|of|the|and|on|for|\d{4}))*)"
+)
+_EVENT_HEADS = re.compile(
+    r"\b(?:Forum|Summit|Meeting|Council|Session|Assembly|Conference|Congress|Week|Dialogue"
+    r"|Games|Expo|Ministerial)\b"
+)
+
+
+@dataclass
+class Meeting:
+    """One meeting the readout reports."""
+
+    format: str | None
+    title: str
+    people: list[int]
+    sentence: Sentence
+    date: Any = None
+    last: str | None = None
+    city: places.Named | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def meeting(sentence: Sentence, people: list[Person], language: str) -> Meeting | None:
+    """The meeting a sentence reports, if it names two people or more and how they met."""
+    text = sentence.text
+    named = [index for _, index in people_in(text, people, language)]
+    if len(named) < 2:
+        return None
+    if re.search(
+        r"\b(?:not|never|will|would|plan\w*|не|будет|планиру\w*)\s+(?:\w+\s+)?(?:meet|hold|held|встрет|провед)",
+        text,
+    ):
+        return None  # a meeting denied or only planned
+    table = _RU_FORMATS if language == "ru" else _EN_FORMATS
+    for pattern, kind in table:
+        if re.search(pattern, text, re.IGNORECASE):
+            found = Meeting(kind, _TITLES[language][kind], named, sentence)
+            dates = [
+                d
+                for d in find_dates(text, language)
+                if d.is_relative or d.last or "-" in str(d.value)[5:]
+            ]
+            if dates:
+                found.date, found.last = dates[0].value, dates[0].last
+            found.city = city(text, language)
+            return found
+    return None
+
+
+def city(text: str, language: str) -> places.Named | None:
+    """The known city a sentence says something took place in ("in Astana", "в Астане")."""
+    for named in places.cities(text, language):
+        before = text[: named.start]
+        if re.search(r"(?:\bin|\bв|\bво)\s+$", before, re.IGNORECASE):
+            return named
+    return None
+
+
+def visit_kind(text: str, language: str) -> str | None:
+    """The kind of visit a sentence names: state, official, working, private."""
+    if language == "ru":
+        match = _RU_KIND.search(text)
+        return _RU_KINDS[match.group(1).lower()] if match else None
+    match = _EN_KIND.search(text)
+    return match.group(1).lower() if match else None
+
+
+def destination(text: str, language: str) -> places.Named | None:
+    """Where a visit went, when a sentence says so: "visit to Sri Lanka", "визит в Уругвай",
+    "who is in Astana on an official visit"."""
+    pattern = r"\bvisit\s+to\s+(?:the\s+)?$" if language == "en" else r"\bвизит\w*\s+в[о]?\s+$"
+    for named in [*places.countries(text, language), *places.cities(text, language)]:
+        if re.search(pattern, text[: named.start], re.IGNORECASE):
+            return named
+    if re.search(r"\bvisit\b|визит", text, re.IGNORECASE):
+        return city(text, language)
+    return None
+
+
+def event(text: str, language: str) -> str | None:
+    """The multilateral event on whose sidelines the sentence's meeting took place."""
+    if language != "en":
+        return None  # Russian gives the event's name in the genitive ("на полях форума")
+    match = _EN_EVENT.search(text)
+    if match is None:
+        return None
+    name = re.sub(r"\s+(?:of|the|and|on|for)$", "", match.group("event").strip())
+    return name if _EVENT_HEADS.search(name) else None
