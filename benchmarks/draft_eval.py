@@ -9,7 +9,7 @@ records hold, how many the drafts hold, how many of those are correct, and recal
 expected) and precision (correct / drafted). It exits 1 when a target is missed: overall
 precision at least 95 %, and recall at least 60 % for people, dates, places, figures and
 agreements. `--show NAME` prints each value of one readout as correct (+), wrong (-) or
-missed (?).
+missed (?); `--show all`, of every readout.
 
 What counts as one value, and when a drafted value is correct:
 
@@ -50,7 +50,6 @@ import argparse
 import re
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,11 +64,18 @@ HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "draft_eval"
 READOUT_SUFFIXES = (".txt", ".md", ".html", ".docx")
 KINDS = (
-    "people", "dates", "places", "meetings", "quotes", "figures", "agreements",
-    "organisations", "topics",
-)  # fmt: skip
+    "people",
+    "dates",
+    "places",
+    "meetings",
+    "quotes",
+    "figures",
+    "agreements",
+    "organisations",
+    "topics",
+)
 PRECISION_TARGET = 0.95
-RECALL_TARGETS = {kind: 0.60 for kind in ("people", "dates", "places", "figures", "agreements")}
+RECALL_TARGETS = dict.fromkeys(("people", "dates", "places", "figures", "agreements"), 0.60)
 
 
 @dataclass
@@ -148,8 +154,13 @@ def date_key(value: Any) -> str | None:
     return str(value)
 
 
-def match_once(drafted: Iterable[Any], expected: list[Any], same: Callable[[Any, Any], bool],
-               name: str, tally: Tally) -> list[tuple[Any, Any | None]]:  # fmt: skip
+def match_once(
+    drafted: Iterable[Any],
+    expected: list[Any],
+    same: Callable[[Any, Any], bool],
+    name: str,
+    tally: Tally,
+) -> list[tuple[Any, Any | None]]:
     """Pair each drafted value with an unused expected one it matches; count them."""
     unused = list(expected)
     pairs: list[tuple[Any, Any | None]] = []
@@ -176,8 +187,9 @@ def _show(value: Any) -> str:
 # --- comparing -----------------------------------------------------------------------------
 
 
-def _people(drafted: dict[str, Any], expected: dict[str, Any], language: str,
-            tally: Tally) -> dict[str, str]:  # fmt: skip
+def _people(
+    drafted: dict[str, Any], expected: dict[str, Any], language: str, tally: Tally
+) -> dict[str, str]:
     """Compare the people; the drafted ids matched to expected ids."""
     ours = drafted.get("participants") or []
     theirs = list(expected.get("participants") or [])
@@ -190,10 +202,13 @@ def _people(drafted: dict[str, Any], expected: dict[str, Any], language: str,
                 if same_name(person["name"], candidate["name"]):
                     match = candidate
                     break
-            elif not person.get("name") and not candidate.get("name") and person.get("title"):
-                if same_office(person["title"], candidate.get("title") or "", language):
-                    match = candidate
-                    break
+            elif (
+                not person.get("name")
+                and not candidate.get("name")
+                and same_office(person.get("title") or "", candidate.get("title") or "", language)
+            ):
+                match = candidate
+                break
         if match is not None:
             theirs.remove(match)
             ids[person["id"]] = match["id"]
@@ -265,8 +280,7 @@ def compare(drafted: dict[str, Any], expected: dict[str, Any], language: str) ->
     ids = _people(drafted, expected, language, tallies["people"])
 
     match_once(_dates(drafted), _dates(expected), lambda a, b: a == b, "date", tallies["dates"])
-    match_once(_places(drafted), _places(expected), lambda a, b: a == b, "place",
-               tallies["places"])  # fmt: skip
+    match_once(_places(drafted), _places(expected), lambda a, b: a == b, "place", tallies["places"])
 
     def members(meeting: dict[str, Any], mapped: bool) -> frozenset[str]:
         people = meeting.get("participants") or []
@@ -301,8 +315,13 @@ def compare(drafted: dict[str, Any], expected: dict[str, Any], language: str) ->
         "quote",
         tallies["quotes"],
     )
-    match_once(drafted.get("figures") or [], list(expected.get("figures") or []), _same_figure,
-               "figure", tallies["figures"])  # fmt: skip
+    match_once(
+        drafted.get("figures") or [],
+        list(expected.get("figures") or []),
+        _same_figure,
+        "figure",
+        tallies["figures"],
+    )
 
     tally = tallies["agreements"]
     pairs = match_once(
@@ -311,7 +330,7 @@ def compare(drafted: dict[str, Any], expected: dict[str, Any], language: str) ->
         lambda a, b: (
             overlap(a.get("title") or a.get("field") or "", b.get("title") or b.get("field") or "")
             >= 0.6
-        ),  # fmt: skip
+        ),
         "agreement",
         tally,
     )
@@ -328,8 +347,13 @@ def compare(drafted: dict[str, Any], expected: dict[str, Any], language: str) ->
             return True
         return words(a.get("name", "")) in (words(b.get("name", "")), words(b.get("acronym") or ""))
 
-    match_once(drafted.get("frameworks") or [], list(expected.get("frameworks") or []),
-               same_organisation, "organisation", tallies["organisations"])  # fmt: skip
+    match_once(
+        drafted.get("frameworks") or [],
+        list(expected.get("frameworks") or []),
+        same_organisation,
+        "organisation",
+        tallies["organisations"],
+    )
     match_once(_areas(drafted), _areas(expected), lambda a, b: a == b, "area", tallies["topics"])
     return tallies
 
@@ -390,8 +414,9 @@ def missed_targets(totals: dict[str, Tally]) -> list[str]:
 
 
 def table(totals: dict[str, Tally]) -> str:
-    rows = [f"{'kind':14} {'expected':>8} {'drafted':>8} {'correct':>8} {'recall':>7} "
-            f"{'precision':>9}"]  # fmt: skip
+    rows = [
+        f"{'kind':14} {'expected':>8} {'drafted':>8} {'correct':>8} {'recall':>7} {'precision':>9}"
+    ]
     for kind, tally in [*totals.items(), ("overall", overall(totals))]:
         rows.append(
             f"{kind:14} {tally.expected:8} {tally.drafted:8} {tally.correct:8} "
@@ -403,14 +428,14 @@ def table(totals: dict[str, Tally]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
-    parser.add_argument("--show", metavar="NAME", help="list one readout's values")
+    parser.add_argument("--show", metavar="NAME", help="list one readout's values (all: every one's)")
     args = parser.parse_args(argv)
     totals, each = evaluate(args.folder)
     if args.show:
         for name, tallies in each.items():
-            if name.startswith(args.show):
+            if args.show == "all" or name.startswith(args.show):
                 print(name)
-                for kind, tally in tallies.items():
+                for tally in tallies.values():
                     for note in tally.notes:
                         print(f"  {note}")
     print(f"{len(each)} readouts in {args.folder}")

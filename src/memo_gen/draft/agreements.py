@@ -96,7 +96,7 @@ _TAIL_STOP = {
     ),
     "ru": (
         r"\s(?:был[аои]?|будет|котор\w+|в ходе|в присутствии|"
-        r"по итогам|а также|и (?=[А-ЯЁ]))\b|[,;:.()\[\]«»]|\s[-–—]\s"
+        r"по итогам|а также|и (?=[а-яё]+(?:ли|ла|л|но|ны)\b))\b|[,;:.()\[\]«»]|\s[-–—]\s"
     ),
 }
 
@@ -196,6 +196,8 @@ def _is_proper(title: str, head_offset: int, language: str) -> bool:
     """A title of its own: capitalised and naming what it is about ("Treaty on Strategic
     Partnership …", "Минские соглашения"), not "an agreement" or a sentence's first word."""
     words = title.split()
+    if not words or not words[0][:1].isupper():
+        return False  # "decision of President …", "statement of the Ministry"
     capitals = sum(1 for word in words if word[:1].isupper())
     return (len(words) >= 2 and capitals >= 2) or (
         len(words) >= 3

@@ -87,7 +87,7 @@ def _patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
             ("day", rf"{day}\s+{month}\s+{year}(?:\s+(?:года|г\.))?"),
             ("dotted", r"(?P<dd>\d\d)\.(?P<mm>\d\d)\.(?P<year>(?:1[89]|20)\d\d)"),
             ("month", rf"(?<!\d\s)(?:в\s+)?{month}\s+{year}(?:\s+(?:года|г\.))?"),
-            ("relative", rf"(?:сегодня|вчера|завтра|(?:в|во)\s+(?:{weekday}))"),
+            ("relative", rf"(?:сегодня|вчера|завтра|накануне|(?:в|во)\s+(?:{weekday}))"),
         ]
     else:
         found += [
@@ -102,7 +102,7 @@ def _patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
             ("day", rf"{day}{_ORDINAL}\s+(?:of\s+)?{month},?\s+{year}"),
             ("month-day", rf"{month}\s+{day}{_ORDINAL},?\s+{year}"),
             ("month", rf"(?<!\d\s)(?:in\s+)?{month}\s+{year}"),
-            ("relative", rf"(?:today|yesterday|tomorrow|on\s+(?:{weekday}))"),
+            ("relative", rf"(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s+)?on\s+(?:{weekday}))"),
         ]
     flags = re.IGNORECASE
     return [(kind, re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)) for kind, body in found]
@@ -136,10 +136,7 @@ def _read(kind: str, match: re.Match[str], months: dict[str, int]) -> FoundDate 
     groups = match.groupdict()
     start, end = match.start(), match.end()
     if kind == "relative":
-        words = match.group()
-        if words[:1].isupper() and start == 0:
-            words = words[0].lower() + words[1:]  # "Today, …" at a sentence's start
-        return FoundDate(start, end, {"as_published": words})
+        return FoundDate(start, end, {"as_published": match.group()})
     if kind in ("iso", "dotted"):
         value = _iso(groups["year"], int(groups["mm"]), int(groups["dd"]))
         return FoundDate(start, end, value) if value else None
@@ -176,3 +173,32 @@ def date_spans(text: str, language: str) -> list[tuple[int, int]]:
 def iter_years(text: str) -> Iterator[re.Match[str]]:
     """Four-digit years (1800–2099) in a text."""
     return re.finditer(r"(?<![\w.,-])(?:1[89]|20)\d\d(?![\w%])", text)
+
+
+OFFSETS = {"today": 0, "сегодня": 0, "yesterday": -1, "вчера": -1, "накануне": -1,
+           "tomorrow": 1, "завтра": 1}
+"""Days from the release's date that a relative date's words fix; a weekday fixes none."""
+
+_DATELINE_PLACE = re.compile(
+    r"^\W*[A-ZА-ЯЁ][\w.'’-]*(?:[ ,]+(?:[A-ZА-ЯЁ][\w.'’-]*|\([\w .'’-]{1,30}\))){0,4}[ ,]+$"
+)
+_DATELINE_END = re.compile(r"^\s*(?:\([\w .'’-]{1,30}\))?\s*(?:[-–—:.]\s*|$)")
+_AGENCY_DATELINE = re.compile(r"^(\W*[A-ZА-ЯЁ][\w.'’ -]{0,40}?)\s*\([\w .'’-]{1,30}\)\s*[-–—]\s*")
+
+
+def dateline(text: str, language: str) -> tuple[int, str | None] | None:
+    """A dateline at the start of a line ("ASTANA, 13 March 2025 —", "МОСКВА, 22 мая",
+    "TEGUCIGALPA (QNA) -"): where it ends, and its date when it gives one with a year."""
+    head = text[:80]
+    spans = [(d.start, d.end, d) for d in find_dates(head, language) if not d.is_relative]
+    spans += [(start, end, None) for start, end in date_spans(head, language)]
+    for start, end, found in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not _DATELINE_PLACE.match(text[:start]):
+            continue
+        tail = _DATELINE_END.match(text[end:])
+        if tail is None:
+            return None
+        value = str(found.value) if found is not None else None
+        return end + tail.end(), value if value is not None and len(value) == 10 else None
+    agency = _AGENCY_DATELINE.match(text)
+    return (agency.end(), None) if agency else None

@@ -227,8 +227,8 @@ def figures(sentence: Sentence, language: str) -> list[Figure]:
             match.group("currency"),
         )
         unit, counted = match.group("unit"), match.group("counted")
-        if not (symbol or scale or currency or unit or counted):
-            continue
+        if not (symbol or currency or unit or counted):
+            continue  # "12 thousand" of what the text does not say here
         if re.fullmatch(r"(?:1[89]|20)\d\d", match.group("num")) and not (
             symbol or scale or currency or unit
         ):
@@ -325,14 +325,22 @@ def _kind(text: str, start: int, end: int, fields: dict[str, Any], language: str
 
 def _period(text: str, start: int, end: int, years: list[re.Match[str]]) -> str | None:
     """The year the clause gives for the figure: the first within 40 characters after it,
-    else the last within 60 before it (with no other number between)."""
+    else the last within 60 before it (with no other number between); with the months
+    before it when they are named ("January–December 2022")."""
     for year in years:
         if end <= year.start() <= end + 40 and not re.search(r"[;.]|\d", text[end : year.start()]):
+            months = re.search(
+                r"(?<![\w-])([A-ZА-ЯЁа-яё][a-zа-яё]+\s*[–-]\s*[A-Za-zА-ЯЁа-яё][a-zа-яё]+)\s+$",
+                text[: year.start()],
+            )
+            if months and _is_month_range(months.group(1)):
+                return f"{months.group(1)} {year.group()}"
             return year.group()
     for year in reversed(years):
         if start - 60 <= year.start() and year.end() <= start:
-            between = text[year.end() : start]
-            if not re.search(r"[;.]|\d", between):
+            # "In 2024, trade amounted to …"; not "… in 2024 and is expected to reach …".
+            between = text[year.end() : start].removeprefix(",")
+            if not re.search(r"[;.,]|\d|\s(?:and|but|while|и|а|но)\s", between):
                 return year.group()
     return None
 
@@ -379,3 +387,11 @@ def _multiples(text: str, language: str) -> list[Figure]:
             fields["label"] = _label(text[: match.start()], None, language) or fields["basis"]
             found.append(Figure(fields, *match.span()))
     return found
+
+
+def _is_month_range(text: str) -> bool:
+    from memo_gen.draft.dates import _months
+
+    first, _, last = re.split(r"\s*([–-])\s*", text, maxsplit=1)
+    names = {**_months("en"), **_months("ru")}
+    return first.lower() in names and last.lower() in names

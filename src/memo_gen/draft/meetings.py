@@ -53,7 +53,7 @@ _RU_FORMATS = [
     (r"видеоконференц\w*|видеосвяз\w*", "video-call"),
     (r"\bпровел[аи]?\s+переговоры\b|\bпереговоры\s+(?:прошли|состоялись)\b", "talks"),
     (r"\bпровел[аи]?\s+(?:[\w-]+\s+){0,3}консультации\b", "consultations"),
-    (r"\bпринял[аи]?\b|\bбыл[аи]?\s+принят\w*", "audience"),
+    (r"\bпринял[аи]?\b(?!\s+участие)|\bбыл[аи]?\s+принят\w*", "audience"),
     (r"\bвстретил\w*|\bвстреч\w+\s+с\b|\bпровел[аи]?\s+встречу\b", None),
 ]
 _TITLES = {
@@ -156,11 +156,13 @@ def visit_kind(text: str, language: str) -> str | None:
 def destination(text: str, language: str) -> places.Named | None:
     """Where a visit went, when a sentence says so: "visit to Sri Lanka", "визит в Уругвай",
     "who is in Astana on an official visit"."""
+    if visit_kind(text, language) is None:
+        return None  # "the visit to Pakistan of …" in a sentence on someone else's visit
     pattern = r"\bvisit\s+to\s+(?:the\s+)?$" if language == "en" else r"\bвизит\w*\s+в[о]?\s+$"
     for named in [*places.countries(text, language), *places.cities(text, language)]:
         if re.search(pattern, text[: named.start], re.IGNORECASE):
             return named
-    if re.search(r"\bvisit\b|визит", text, re.IGNORECASE):
+    if visit_kind(text, language) is not None:
         return city(text, language)
     return None
 

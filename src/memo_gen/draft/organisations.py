@@ -49,6 +49,15 @@ _NOT_ORGANISATIONS = frozenset(
         "ОАЭ",
         "ВВП",
         "СМИ",
+        "HE",
+        "QNA",
+        "APS",
+        "TASS",
+        "RIA",
+        "MEA",
+        "ТАСС",
+        "РИА",
+        "КНР",
     ]
 )
 _EN_HEADS = r"(?:Organi[sz]ation|Union|Commonwealth|Forum|Alliance|Summit|United Nations)"
@@ -57,6 +66,8 @@ _EN_NAMED = re.compile(
     rf"(?<![\w-])(?P<name>(?:[A-Z][a-z][\w'’-]*\s+)(?:(?:[A-Z][\w'’-]*|of)\s+){{0,6}}?{_EN_HEADS}"
     rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*){{1,5}})?|United Nations)"
     rf"(?:\s*\((?P<acronym>[A-Z]{{2,8}})\))?"
+    # Not a part of a longer name: "United Nations General Assembly" names another body.
+    rf"(?!\s+[A-Z][a-z])"
 )
 _EN_EXPANDED = re.compile(
     rf"(?<![\w-])(?P<name>[A-Z][\w'’-]*(?:\s+{_EN_WORD}){{1,9}})\s*\((?P<acronym>[A-Z]{{2,8}})\)"

@@ -294,6 +294,7 @@ _HONORIFICS = (
     "His Excellency",
     "Her Excellency",
     "H.E.",
+    "HE",
     "Hon. Prof.",
     "Hon.",
     "Prof.",
@@ -501,8 +502,25 @@ def _is_place(word: str, language: str) -> bool:
     )
 
 
+_RU_INSTITUTIONS = frozenset(
+    "Федерации Федерация Республики Республика Народной Народная Китайской Российской "
+    "Министр Министра Министерства Министерство Президент Президента Председатель "
+    "Председателя Совета Совет Организации Организация Государственного Государственный "
+    "Генеральный Первый Первого Заместитель Глава Главы Посол Посла Спикер Парламента "
+    "Сената Думы Мажилиса Правительства Содружества Независимых Государств Объединенных "
+    "Объединённых Наций Генеральной Ассамблеи Заседание Встреча Переговоры Сегодня Вчера "
+    "Накануне Министры Стороны Как По Об При Для Также Кроме Между Пресс-служба".split()
+)
+_MORE_INSTITUTIONS = frozenset(
+    "Community Abroad Diaspora Expatriates Overseas Nationals Councillor Commercial Business "
+    "Relations Twitter".split()
+)
+
+
 def _name_word(word: str, language: str) -> bool:
     if not _capitalised(word) or word in _EN_INSTITUTIONS or word in _EN_HEADS:
+        return False
+    if word in _RU_INSTITUTIONS or word in _MORE_INSTITUTIONS:
         return False
     if word in places._DEMONYMS or _is_place(word, language):
         return False
@@ -655,12 +673,12 @@ def _english_offices(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int
         i = j
 
 
-def _place_at(text: str, tokens: list[_Token], k: int) -> int | None:
+def _place_at(text: str, tokens: list[_Token], k: int, language: str = "en") -> int | None:
     """The index of the token after a country or city name that starts at token ``k``."""
     if not tokens[k].text[:1].isupper():
         return None
     rest = text[tokens[k].start : tokens[k].start + 60]
-    for named in [*places.countries(rest, "en"), *places.cities(rest, "en")]:
+    for named in [*places.countries(rest, language), *places.cities(rest, language)]:
         if named.start == 0:
             end = tokens[k].start + named.end
             return next((i for i in range(k, len(tokens)) if tokens[i].start >= end), len(tokens))
@@ -780,8 +798,16 @@ def _russian(text: str) -> Iterator[Mention]:
             ):
                 at += 1
                 continue
-            if _is_place(word, "ru") or (word.isupper() and len(word) > 1):
+            if (
+                _is_place(word, "ru")
+                or (word.isupper() and len(word) > 1)
+                or word in _RU_INSTITUTIONS
+                or any(True for _ in places.adjectives(word, "ru"))
+            ):
                 at += 1
+                continue
+            if (place_end := _place_at(text, tokens, at, "ru")) is not None:
+                at = place_end
                 continue
             break
         office_end = (

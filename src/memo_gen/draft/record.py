@@ -22,7 +22,7 @@ from memo_gen.draft import meetings as meetings_
 from memo_gen.draft import organisations as organisations_
 from memo_gen.draft import people as people_
 from memo_gen.draft import places, speech, topics
-from memo_gen.draft.dates import find_dates
+from memo_gen.draft.dates import OFFSETS, dateline, find_dates
 from memo_gen.draft.sentences import Cited, Sentence, sentences
 from memo_gen.draft.sources import Line, Source, read_source
 from memo_gen.draft.writer import write
@@ -187,8 +187,18 @@ def _unique(ident: str, taken: set[str]) -> str:
 def assemble(source: Source) -> Tree:
     """The drafted record of a source, as a tree of cited values."""
     language = source.language
-    sents = list(sentences(source))
     lines = {line.number: line for line in source.lines}
+    found_dateline = _dateline(source)
+    sents = []
+    for sentence in sentences(source):
+        # The dateline names where and when the release was filed, not the meeting: the
+        # extractors read the sentence without it.
+        if found_dateline is not None and sentence.line == found_dateline[0]:
+            head = sentence.line.text[: found_dateline[1]].strip()
+            if sentence.text.startswith(head):
+                sentence = Sentence(sentence.line, sentence.text[len(head) :].strip(" -–—:."))
+        if sentence.text:
+            sents.append(sentence)
 
     found: list[tuple[people_.Mention, int]] = []
     for sentence in sents:
@@ -218,13 +228,19 @@ def assemble(source: Source) -> Tree:
         event = meetings_.event(sentence.text, language)
         if event is not None and "event" not in visit:
             visit["event"] = Cited(event, sentence.line)
-    if "kind" not in visit:
-        for meeting in meetings:
-            if meeting.format in ("telephone-call", "video-call", "consultations"):
-                visit["kind"] = Cited(meeting.format, meeting.sentence.line, evidence=meeting.title)
-                break
+    if "kind" not in visit and meetings:
+        # No kind of visit named: the kind of encounter the first meeting is.
+        first = meetings[0]
+        kind = {"talks": "talks", "consultations": "consultations", None: "meeting",
+                "telephone-call": "telephone-call", "video-call": "video-call"}.get(first.format)
+        if kind is not None:
+            visit["kind"] = Cited(kind, first.sentence.line, evidence="")
     _visit_dates(visit, meetings, sents, language)
-    destination = _visit_place(visit, meetings, sents, language)
+    named_countries: dict[str, Line] = {}
+    for sentence in sents:
+        for named in places.countries(sentence.text, language):
+            named_countries.setdefault(named.code, sentence.line)
+    destination = _visit_place(visit, meetings, sents, language, named_countries)
 
     participants = []
     for index, person in enumerate(people):
@@ -241,14 +257,49 @@ def assemble(source: Source) -> Tree:
     tree["participants"] = participants
     _countries(visit, people, meetings, destination, sents, language)
 
-    tree["meetings"] = _meetings(meetings, person_ids)
+    tree["meetings"] = _meetings(meetings, person_ids, language, named_countries)
     tree["topics"], tree["cooperation"] = _topics(sents, language)
     tree["quotes"] = _quotes(source, sents, people, person_ids, language)
     tree["figures"] = _figures(sents, language)
     tree["agreements"] = _agreements(sents, language)
     tree["frameworks"] = _frameworks(sents, language)
-    _source(visit, source, sents, language)
+    _source(visit, source, found_dateline, language)
+    if source.title is not None:
+        visit["title"] = Cited(source.title.text, source.title)
+    if "date" in visit["source"]:
+        _offsets(tree)
     return tree
+
+
+def _dateline(source: Source) -> tuple[Line, int, str | None] | None:
+    """The release's dateline, in one of its first lines: the line, where the dateline ends
+    in it, and its date (when it gives one with a year)."""
+    for line in source.lines[:4]:
+        if source.title is not None and line.number == source.title.number:
+            continue
+        found = dateline(line.text, source.language)
+        if found is not None:
+            return line, found[0], found[1]
+    return None
+
+
+def _offsets(tree: Tree) -> None:
+    """Give a relative date whose words fix its day ("yesterday") its offset from the
+    release's date; a weekday keeps none."""
+
+    def visit(node: Any) -> None:
+        if isinstance(node, Cited) and isinstance(node.value, dict):
+            words = str(node.value.get("as_published", "")).casefold()
+            if words in OFFSETS and "offset_days" not in node.value:
+                node.value["offset_days"] = OFFSETS[words]
+        elif isinstance(node, dict):
+            for inner in node.values():
+                visit(inner)
+        elif isinstance(node, list):
+            for inner in node:
+                visit(inner)
+
+    visit(tree)
 
 
 def _visit_dates(
@@ -273,27 +324,39 @@ def _visit_dates(
 
 
 def _visit_place(
-    visit: Tree, meetings: list[meetings_.Meeting], sents: list[Sentence], language: str
+    visit: Tree,
+    meetings: list[meetings_.Meeting],
+    sents: list[Sentence],
+    language: str,
+    named_countries: dict[str, Line],
 ) -> places.Named | None:
     """The visit's place: where the text says the visit went, else the first meeting's city."""
     for sentence in sents:
         named = meetings_.destination(sentence.text, language)
         if named is not None:
-            visit["place"] = _place(named, sentence, language)
+            visit["place"] = _place(named, sentence, language, named_countries)
             return named
     for meeting in meetings:
         if meeting.city is not None:
-            visit["place"] = _place(meeting.city, meeting.sentence, language)
+            visit["place"] = _place(meeting.city, meeting.sentence, language, named_countries)
             return meeting.city
     return None
 
 
-def _place(named: places.Named, sentence: Sentence, language: str) -> Tree:
+def _place(
+    named: places.Named, sentence: Sentence, language: str, named_countries: dict[str, Line]
+) -> Tree:
+    """A place; a city's country only when the text names that country (Goa's India is
+    not the reader's to add)."""
     evidence = sentence.text[named.start : named.end]
     place: Tree = {}
     if named.city is not None:
         place["city"] = Cited(named.city, sentence.line, evidence=evidence)
-    place["country"] = _country(named.code, sentence, language, evidence)
+        line = named_countries.get(named.code)
+        if line is not None:
+            place["country"] = _country(named.code, line, language, None)
+    else:
+        place["country"] = _country(named.code, sentence, language, evidence)
     return place
 
 
@@ -361,7 +424,12 @@ def _countries(
         ]
 
 
-def _meetings(meetings: list[meetings_.Meeting], person_ids: list[str]) -> list[Tree]:
+def _meetings(
+    meetings: list[meetings_.Meeting],
+    person_ids: list[str],
+    language: str,
+    named_countries: dict[str, Line],
+) -> list[Tree]:
     entries = []
     taken: set[str] = set()
     for meeting in meetings:
@@ -377,11 +445,7 @@ def _meetings(meetings: list[meetings_.Meeting], person_ids: list[str]) -> list[
             evidence = meeting.date["as_published"] if isinstance(meeting.date, dict) else None
             entry["date"] = Cited(meeting.date, line, evidence=evidence)
         if meeting.city is not None:
-            entry["place"] = _place(
-                meeting.city,
-                meeting.sentence,
-                "ru" if re.search("[а-яё]", meeting.city.city or "") else "en",
-            )
+            entry["place"] = _place(meeting.city, meeting.sentence, language, named_countries)
         entry["participants"] = [Cited(person_ids[i], line, evidence="") for i in meeting.people]
         entries.append(entry)
     return entries
@@ -470,14 +534,16 @@ def _figures(sents: list[Sentence], language: str) -> list[Tree]:
 
 def _agreements(sents: list[Sentence], language: str) -> list[Tree]:
     entries: list[Tree] = []
-    titles: set[str] = set()
+    titles: list[frozenset[str]] = []
     for sentence in sents:
         for agreement in agreements_.agreements(sentence, language):
             fields = agreement.fields
-            key = fields["title"].casefold()
-            if key in titles:
+            # Once per document: the headline's "sign Declaration on …" and the body's
+            # "signed a Declaration on … between the two countries" are one.
+            key = frozenset(re.findall(r"\w+", fields["title"].casefold()))
+            if any(key <= seen or seen <= key for seen in titles):
                 continue
-            titles.add(key)
+            titles.append(key)
             line = sentence.line
             entry: Tree = {
                 "id": Cited(f"agreement-{len(entries) + 1}", line, evidence=fields["title"])
@@ -516,26 +582,30 @@ def _frameworks(sents: list[Sentence], language: str) -> list[Tree]:
     return entries
 
 
-def _source(visit: Tree, source: Source, sents: list[Sentence], language: str) -> None:
-    """The source's headline, address, language and release date (a dateline's)."""
+def _source(
+    visit: Tree, source: Source, found: tuple[Line, int, str | None] | None, language: str
+) -> None:
+    """The source's headline, address, language, and release date (the dateline's)."""
     fields: Tree = {}
     if source.title is not None:
         fields["title"] = Cited(source.title.text, source.title)
     if source.url is not None:
         fields["url"] = Cited(source.url, source.lines[0], evidence="")
-    first_lines = source.lines[:3]
-    for line in first_lines:
-        for date in find_dates(line.text[:80], language):
-            if (
-                not date.is_relative
-                and date.last is None
-                and date.start <= 40
-                and (len(str(date.value)) == 10)
-            ):
-                fields["date"] = Cited(date.value, line, evidence=line.text[date.start : date.end])
+    if found is not None:
+        line, end, date = found
+        if date is not None:
+            fields["date"] = Cited(date, line, evidence=line.text[:end])
+        else:
+            note = line.text[:end].strip(" -–—:.")
+            fields["notes"] = [Cited(f"Dateline: {note} (no year)", line, evidence=note)]
+    else:
+        # A date at the very start of the first lines ("date 2025-03-13 | Kazakh MFA").
+        for line in source.lines[:3]:
+            dates = [d for d in find_dates(line.text[:40], language) if not d.is_relative]
+            if dates and dates[0].start <= 12 and len(str(dates[0].value)) == 10:
+                text = line.text[dates[0].start : dates[0].end]
+                fields["date"] = Cited(dates[0].value, line, evidence=text)
                 break
-        if "date" in fields:
-            break
     fields["language"] = Cited(language, source.lines[0], evidence="")
     visit["source"] = fields
 
