@@ -428,7 +428,9 @@ def table(totals: dict[str, Tally]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=CORPUS)
-    parser.add_argument("--show", metavar="NAME", help="list one readout's values (all: every one's)")
+    parser.add_argument(
+        "--show", metavar="NAME", help="list one readout's values (all: every one's)"
+    )
     args = parser.parse_args(argv)
     totals, each = evaluate(args.folder)
     if args.show:

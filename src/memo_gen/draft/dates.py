@@ -102,7 +102,10 @@ def _patterns(language: str) -> list[tuple[str, re.Pattern[str]]]:
             ("day", rf"{day}{_ORDINAL}\s+(?:of\s+)?{month},?\s+{year}"),
             ("month-day", rf"{month}\s+{day}{_ORDINAL},?\s+{year}"),
             ("month", rf"(?<!\d\s)(?:in\s+)?{month}\s+{year}"),
-            ("relative", rf"(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s+)?on\s+(?:{weekday}))"),
+            (
+                "relative",
+                rf"(?:today|yesterday|tomorrow|(?:(?:earlier|later)\s+)?on\s+(?:{weekday}))",
+            ),
         ]
     flags = re.IGNORECASE
     return [(kind, re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)) for kind, body in found]
@@ -175,8 +178,15 @@ def iter_years(text: str) -> Iterator[re.Match[str]]:
     return re.finditer(r"(?<![\w.,-])(?:1[89]|20)\d\d(?![\w%])", text)
 
 
-OFFSETS = {"today": 0, "сегодня": 0, "yesterday": -1, "вчера": -1, "накануне": -1,
-           "tomorrow": 1, "завтра": 1}
+OFFSETS = {
+    "today": 0,
+    "сегодня": 0,
+    "yesterday": -1,
+    "вчера": -1,
+    "накануне": -1,
+    "tomorrow": 1,
+    "завтра": 1,
+}
 """Days from the release's date that a relative date's words fix; a weekday fixes none."""
 
 _DATELINE_PLACE = re.compile(

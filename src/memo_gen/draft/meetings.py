@@ -44,7 +44,8 @@ _EN_FORMATS = [
     (r"\b(?:held|hold|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}consultations\b", "consultations"),
     (r"\b(?:was|were)\s+(?:also\s+)?received\s+by\b|\breceived\b", "audience"),
     (
-        r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\bheld\s+a\s+meeting\b|\bhad\s+a\s+meeting\b",
+        r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\b(?:held|had)\s+an?\s+(?:[\w-]+\s+){0,3}"
+        r"meeting\b|\bco-chair(?:ed|s)?\b",
         None,
     ),
 ]
@@ -55,6 +56,7 @@ _RU_FORMATS = [
     (r"\bпровел[аи]?\s+(?:[\w-]+\s+){0,3}консультации\b", "consultations"),
     (r"\bпринял[аи]?\b(?!\s+участие)|\bбыл[аи]?\s+принят\w*", "audience"),
     (r"\bвстретил\w*|\bвстреч\w+\s+с\b|\bпровел[аи]?\s+встречу\b", None),
+    (r"\bразговор\w*|\bбесед\w+|\bпобеседовал\w*", None),
 ]
 _TITLES = {
     "en": {
@@ -94,6 +96,13 @@ _EVENT_HEADS = re.compile(
 )
 
 
+# "…, сообщили в среду в МИД", "the ministry said on Monday": the day of the report.
+_REPORTED_WHEN = re.compile(
+    r"\b(?:said|reported|announced|told|stated|сообщил\w*|заявил\w*|сказал\w*|передает|передаёт)\s+$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Meeting:
     """One meeting the readout reports."""
@@ -120,13 +129,15 @@ def meeting(sentence: Sentence, people: list[Person], language: str) -> Meeting 
     ):
         return None  # a meeting denied or only planned
     table = _RU_FORMATS if language == "ru" else _EN_FORMATS
+    plain = text.replace("ё", "е").replace("Ё", "Е")  # "провёл" as "провел"
     for pattern, kind in table:
-        if re.search(pattern, text, re.IGNORECASE):
+        if re.search(pattern, plain, re.IGNORECASE):
             found = Meeting(kind, _TITLES[language][kind], named, sentence)
             dates = [
                 d
                 for d in find_dates(text, language)
-                if d.is_relative or d.last or "-" in str(d.value)[5:]
+                if (d.is_relative or d.last or "-" in str(d.value)[5:])
+                and not _REPORTED_WHEN.search(text[: d.start])
             ]
             if dates:
                 found.date, found.last = dates[0].value, dates[0].last
@@ -176,3 +187,36 @@ def event(text: str, language: str) -> str | None:
         return None
     name = re.sub(r"\s+(?:of|the|and|on|for)$", "", match.group("event").strip())
     return name if _EVENT_HEADS.search(name) else None
+
+
+_EVENT_VERBS = {
+    "en": re.compile(
+        r"\b(?:took part|participated|attended|headed|led|co-chaired|signed|visited|arrived|"
+        r"held|met|received|spoke|paid)\b",
+        re.IGNORECASE,
+    ),
+    "ru": re.compile(
+        r"(?:принял\w* участие|участвовал\w*|возглавил\w*|подписал\w*|посетил\w*|прибыл\w*|"
+        r"находится|провел\w*|встретил\w*|состоял\w*)",
+        re.IGNORECASE,
+    ),
+}
+
+
+def when_and_where(sentence: Sentence, people: list[Person], language: str) -> tuple[Any, Any]:
+    """The date (complete or in words) and the city of the first encounter a sentence
+    reports ("held in Minsk on 12 April 2024", "15 июля 2025 года в Тяньцзине … принял
+    участие"), when it names a person drafted and what they did."""
+    text = sentence.text
+    plain = text.replace("ё", "е")
+    if not people_in(text, people, language) or not _EVENT_VERBS[language].search(plain):
+        return None, None
+    if re.search(r"\b(?:will|would|plan\w*|is to|are to|будет|планиру\w*|предстоит)\b", text):
+        return None, None  # an encounter to come
+    dates = [
+        d
+        for d in find_dates(text, language)
+        if (d.is_relative or d.last or "-" in str(d.value)[5:])
+        and not _REPORTED_WHEN.search(text[: d.start])
+    ]
+    return (dates[0] if dates else None), city(text, language)

@@ -199,6 +199,9 @@ def assemble(source: Source) -> Tree:
                 sentence = Sentence(sentence.line, sentence.text[len(head) :].strip(" -–—:."))
         if sentence.text:
             sents.append(sentence)
+    # The headline last: the body says the same with more (a date, a place, a full title).
+    if source.title is not None:
+        sents.sort(key=lambda s: s.line.number == source.title.number)  # type: ignore[union-attr]
 
     found: list[tuple[people_.Mention, int]] = []
     for sentence in sents:
@@ -219,7 +222,10 @@ def assemble(source: Source) -> Tree:
     meetings: list[meetings_.Meeting] = []
     for sentence in sents:
         found_meeting = meetings_.meeting(sentence, people, language)
-        if found_meeting is not None:
+        if found_meeting is not None and not any(
+            m.format == found_meeting.format and set(m.people) == set(found_meeting.people)
+            for m in meetings
+        ):
             meetings.append(found_meeting)
     for sentence in sents:
         kind = meetings_.visit_kind(sentence.text, language)
@@ -231,16 +237,21 @@ def assemble(source: Source) -> Tree:
     if "kind" not in visit and meetings:
         # No kind of visit named: the kind of encounter the first meeting is.
         first = meetings[0]
-        kind = {"talks": "talks", "consultations": "consultations", None: "meeting",
-                "telephone-call": "telephone-call", "video-call": "video-call"}.get(first.format)
+        kind = {
+            "talks": "talks",
+            "consultations": "consultations",
+            None: "meeting",
+            "telephone-call": "telephone-call",
+            "video-call": "video-call",
+        }.get(first.format)
         if kind is not None:
             visit["kind"] = Cited(kind, first.sentence.line, evidence="")
-    _visit_dates(visit, meetings, sents, language)
+    _visit_dates(visit, meetings, sents, people, language)
     named_countries: dict[str, Line] = {}
     for sentence in sents:
         for named in places.countries(sentence.text, language):
             named_countries.setdefault(named.code, sentence.line)
-    destination = _visit_place(visit, meetings, sents, language, named_countries)
+    destination = _visit_place(visit, meetings, sents, people, language, named_countries)
 
     participants = []
     for index, person in enumerate(people):
@@ -303,10 +314,14 @@ def _offsets(tree: Tree) -> None:
 
 
 def _visit_dates(
-    visit: Tree, meetings: list[meetings_.Meeting], sents: list[Sentence], language: str
+    visit: Tree,
+    meetings: list[meetings_.Meeting],
+    sents: list[Sentence],
+    people: list[people_.Person],
+    language: str,
 ) -> None:
     """The visit's first (and last) day: a range the text gives for the visit, else the first
-    meeting's date."""
+    meeting's date, else that of the first encounter a sentence reports."""
     for sentence in sents:
         if not re.search(r"\bvisit|визит", sentence.text, re.IGNORECASE):
             continue
@@ -321,12 +336,28 @@ def _visit_dates(
             evidence = meeting.date["as_published"] if isinstance(meeting.date, dict) else None
             visit["start"] = Cited(meeting.date, meeting.sentence.line, evidence=evidence)
             return
+    if any(
+        re.search(
+            r"\b(?:visit|визит)\w*\b.*\b(?:since|from|с)\s+\d{1,2}\s+[^\W\d]+(?!\s+\d{4})", s.text
+        )
+        for s in sents
+    ):
+        return  # "с рабочим визитом с 13 июля": the visit began on a day the text dates no year
+    for sentence in sents:
+        date, _ = meetings_.when_and_where(sentence, people, language)
+        if date is not None:
+            span = sentence.text[date.start : date.end]
+            visit["start"] = Cited(date.value, sentence.line, evidence=span)
+            if date.last is not None:
+                visit["end"] = Cited(date.last, sentence.line, evidence=span)
+            return
 
 
 def _visit_place(
     visit: Tree,
     meetings: list[meetings_.Meeting],
     sents: list[Sentence],
+    people: list[people_.Person],
     language: str,
     named_countries: dict[str, Line],
 ) -> places.Named | None:
@@ -340,21 +371,28 @@ def _visit_place(
         if meeting.city is not None:
             visit["place"] = _place(meeting.city, meeting.sentence, language, named_countries)
             return meeting.city
+    for sentence in sents:
+        _, named = meetings_.when_and_where(sentence, people, language)
+        if named is not None:
+            visit["place"] = _place(named, sentence, language, named_countries)
+            return named
     return None
 
 
 def _place(
     named: places.Named, sentence: Sentence, language: str, named_countries: dict[str, Line]
 ) -> Tree:
-    """A place; a city's country only when the text names that country (Goa's India is
-    not the reader's to add)."""
+    """A place; a city's country only when the same sentence names that country ("in
+    Brest, Belarus"): that Minsk is in Belarus is not the draft's to add."""
     evidence = sentence.text[named.start : named.end]
     place: Tree = {}
     if named.city is not None:
         place["city"] = Cited(named.city, sentence.line, evidence=evidence)
-        line = named_countries.get(named.code)
-        if line is not None:
-            place["country"] = _country(named.code, line, language, None)
+        for country in places.countries(sentence.text, language):
+            if country.code == named.code:
+                evidence = sentence.text[country.start : country.end]
+                place["country"] = _country(named.code, sentence, language, evidence)
+                break
     else:
         place["country"] = _country(named.code, sentence, language, evidence)
     return place

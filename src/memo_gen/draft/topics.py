@@ -96,6 +96,11 @@ class Topic:
 
 def _areas(text: str, language: str) -> tuple[str, ...]:
     table = _RU_AREAS if language == "ru" else _EN_AREAS
+    # "regional security" is one area, which no known word names: neither "regional" nor
+    # "security" alone.
+    text = re.sub(
+        r"\b(?:regional\s+security|региональн\w+\s+безопасност\w*)", " ", text, flags=re.I
+    )
     found: list[tuple[int, str]] = []
     for pattern, area in table:
         match = re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.IGNORECASE)
