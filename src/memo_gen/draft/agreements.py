@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from memo_gen.draft.dates import find_dates
+from memo_gen.draft.dates import date_spans, find_dates
 from memo_gen.draft.sentences import Sentence
 
 _EN_KINDS = [
@@ -186,6 +186,8 @@ def agreements(sentence: Sentence, language: str) -> list[Agreement]:
         if count is not None and count > 1:
             fields["count"] = count
         date = _date_beside(text, end, language)
+        if date is None and status in ("signed", "adopted", "approved", "initialled"):
+            date = _date_of_sentence(text, language)
         if date is not None:
             fields["date"] = date
         found.append(Agreement(fields, start, end))
@@ -268,3 +270,15 @@ def _date_beside(text: str, end: int, language: str) -> str | None:
         value = dates[0].value
         return value if isinstance(value, str) else None
     return None
+
+
+def _date_of_sentence(text: str, language: str) -> Any:
+    """The one date a sentence gives, complete or in words ("Yesterday in Tashkent, … signed
+    a Declaration"): the day of the signing it reports. None when it gives several."""
+    dates = [d for d in find_dates(text, language) if d.last is None]
+    if len(dates) != 1 or len(date_spans(text, language)) != 1:
+        return None
+    date = dates[0]
+    if date.is_relative:
+        return dict(date.value)
+    return date.value if len(str(date.value)) == 10 else None

@@ -200,7 +200,9 @@ def dateline(text: str, language: str) -> tuple[int, str | None] | None:
     """A dateline at the start of a line ("ASTANA, 13 March 2025 —", "МОСКВА, 22 мая",
     "TEGUCIGALPA (QNA) -"): where it ends, and its date when it gives one with a year."""
     head = text[:80]
-    spans = [(d.start, d.end, d) for d in find_dates(head, language) if not d.is_relative]
+    spans: list[tuple[int, int, FoundDate | None]] = [
+        (d.start, d.end, d) for d in find_dates(head, language) if not d.is_relative
+    ]
     spans += [(start, end, None) for start, end in date_spans(head, language)]
     for start, end, found in sorted(spans, key=lambda span: (span[0], -span[1])):
         if not _DATELINE_PLACE.match(text[:start]):

@@ -45,7 +45,7 @@ _EN_FORMATS = [
     (r"\b(?:was|were)\s+(?:also\s+)?received\s+by\b|\breceived\b", "audience"),
     (
         r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\b(?:held|had)\s+an?\s+(?:[\w-]+\s+){0,3}"
-        r"meeting\b|\bco-chair(?:ed|s)?\b",
+        r"meeting\b|\bco-chair(?:ed|s)?\b|\bcalled\s+on\b",
         None,
     ),
 ]
@@ -197,19 +197,23 @@ _EVENT_VERBS = {
     ),
     "ru": re.compile(
         r"(?:принял\w* участие|участвовал\w*|возглавил\w*|подписал\w*|посетил\w*|прибыл\w*|"
-        r"находится|провел\w*|встретил\w*|состоял\w*)",
+        r"находится|провел\w*|встретил\w*|состоял\w*|подписан\w*)",
         re.IGNORECASE,
     ),
 }
 
 
-def when_and_where(sentence: Sentence, people: list[Person], language: str) -> tuple[Any, Any]:
-    """The date (complete or in words) and the city of the first encounter a sentence
-    reports ("held in Minsk on 12 April 2024", "15 июля 2025 года в Тяньцзине … принял
-    участие"), when it names a person drafted and what they did."""
+def when_and_where(
+    sentence: Sentence, people: list[Person], language: str, lead: bool = False
+) -> tuple[Any, Any]:
+    """The date (complete or in words) and the city of the encounter a sentence reports
+    ("held in Minsk on 12 April 2024", "15 июля 2025 года в Тяньцзине … принял участие"),
+    when it says what was done and, unless it is the lead sentence, by a person drafted."""
     text = sentence.text
     plain = text.replace("ё", "е")
-    if not people_in(text, people, language) or not _EVENT_VERBS[language].search(plain):
+    if not _EVENT_VERBS[language].search(plain):
+        return None, None
+    if not lead and not people_in(text, people, language):
         return None, None
     if re.search(r"\b(?:will|would|plan\w*|is to|are to|будет|планиру\w*|предстоит)\b", text):
         return None, None  # an encounter to come

@@ -284,6 +284,17 @@ _EN_INSTITUTIONS = frozenset(
         "Kingdom",
         "Federal",
         "Plurinational",
+        "Community",
+        "Abroad",
+        "Diaspora",
+        "Expatriates",
+        "Overseas",
+        "Nationals",
+        "Councillor",
+        "Commercial",
+        "Business",
+        "Relations",
+        "Twitter",
     ]
 )
 _HONORIFICS = (
@@ -503,24 +514,76 @@ def _is_place(word: str, language: str) -> bool:
 
 
 _RU_INSTITUTIONS = frozenset(
-    "Федерации Федерация Республики Республика Народной Народная Китайской Российской "
-    "Министр Министра Министерства Министерство Президент Президента Председатель "
-    "Председателя Совета Совет Организации Организация Государственного Государственный "
-    "Генеральный Первый Первого Заместитель Глава Главы Посол Посла Спикер Парламента "
-    "Сената Думы Мажилиса Правительства Содружества Независимых Государств Объединенных "
-    "Объединённых Наций Генеральной Ассамблеи Заседание Встреча Переговоры Сегодня Вчера "
-    "Накануне Министры Стороны Как По Об При Для Также Кроме Между Пресс-служба".split()
-)
-_MORE_INSTITUTIONS = frozenset(
-    "Community Abroad Diaspora Expatriates Overseas Nationals Councillor Commercial Business "
-    "Relations Twitter".split()
+    [
+        "Федерации",
+        "Федерация",
+        "Республики",
+        "Республика",
+        "Народной",
+        "Народная",
+        "Китайской",
+        "Российской",
+        "Министр",
+        "Министра",
+        "Министерства",
+        "Министерство",
+        "Президент",
+        "Президента",
+        "Председатель",
+        "Председателя",
+        "Совета",
+        "Совет",
+        "Организации",
+        "Организация",
+        "Государственного",
+        "Государственный",
+        "Генеральный",
+        "Первый",
+        "Первого",
+        "Заместитель",
+        "Глава",
+        "Главы",
+        "Посол",
+        "Посла",
+        "Спикер",
+        "Парламента",
+        "Сената",
+        "Думы",
+        "Мажилиса",
+        "Правительства",
+        "Содружества",
+        "Независимых",
+        "Государств",
+        "Объединенных",
+        "Объединённых",
+        "Наций",
+        "Генеральной",
+        "Ассамблеи",
+        "Заседание",
+        "Встреча",
+        "Переговоры",
+        "Сегодня",
+        "Вчера",
+        "Накануне",
+        "Министры",
+        "Стороны",
+        "Как",
+        "По",
+        "Об",
+        "При",
+        "Для",
+        "Также",
+        "Кроме",
+        "Между",
+        "Пресс-служба",
+    ]
 )
 
 
 def _name_word(word: str, language: str) -> bool:
     if not _capitalised(word) or word in _EN_INSTITUTIONS or word in _EN_HEADS:
         return False
-    if word in _RU_INSTITUTIONS or word in _MORE_INSTITUTIONS:
+    if word in _RU_INSTITUTIONS:
         return False
     if word in places._DEMONYMS or _is_place(word, language):
         return False
@@ -583,6 +646,10 @@ def _honorific_before(text: str, start: int) -> tuple[int, str | None]:
 def _office_country(office: str, language: str) -> str | None:
     """The country an office names: "of Azerbaijan" before "to Sri Lanka"."""
     found = list(places.countries(office, language))
+    if not found and language == "ru":
+        # "министр иностранных дел Азербайджанской Республики"
+        adjectives = list(places.adjectives(office, language))
+        return adjectives[-1].code if adjectives else None
     if not found:
         return None
     if language == "en":
@@ -853,9 +920,87 @@ def _russian(text: str) -> Iterator[Mention]:
             yield Mention(token.start, token.end, token.text, single=True)
 
 
+_RU_INSTRUMENTAL = {
+    "министром": "министр", "Министром": "Министр", "президентом": "президент",
+    "Президентом": "Президент", "председателем": "председатель",
+    "Председателем": "Председатель", "послом": "посол", "Послом": "Посол",
+    "главой": "глава", "Главой": "Глава", "госсекретарем": "госсекретарь",
+    "Госсекретарем": "Госсекретарь", "заместителем министра": "заместитель министра",
+    "Заместителем министра": "Заместитель министра", "премьер-министром": "премьер-министр",
+    "Премьер-министром": "Премьер-министр", "спикером": "спикер",
+    "государственным секретарем": "государственный секретарь",
+    "Государственным секретарем": "Государственный секретарь",
+}  # fmt: skip
+_RU_WITH = re.compile(
+    r"(?<![\w-])(?:с|со)\s+(?P<head>"
+    + "|".join(sorted(map(re.escape, _RU_INSTRUMENTAL), key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def _from_instrumental(first: str, last: str) -> str | None:
+    """A name in the instrumental case in the nominative ("Сергеем Лавровым" → "Сергей
+    Лавров", "Марией Захаровой" → "Мария Захарова"); ``None`` when the endings are not
+    ones it knows."""
+    male = first.endswith(("ом", "ем"))
+    if first.endswith("ом"):
+        first = first[:-2]
+    elif first.endswith("ем"):
+        first = first[:-2] + "й"
+    elif first.endswith("ей"):
+        first = first[:-2] + "я"
+    elif first.endswith("ой"):
+        first = first[:-2] + "а"
+    else:
+        return None
+    if male and last.endswith(("ым", "ом")):
+        last = last[:-2]
+    elif male and last.endswith("им"):
+        last = last[:-2] + "ий"
+    elif not male and last.endswith("ой"):
+        last = last[:-2] + "а"
+    elif last[-1] not in "оиуеэюя":  # only a name that does not change may stay as it is
+        return None
+    return f"{first} {last}"
+
+
+def _russian_instrumental(text: str) -> Iterator[Mention]:
+    """People met "with" an office and a name, in the instrumental case: "с министром
+    иностранных дел России Сергеем Лавровым" → Сергей Лавров, министр иностранных дел
+    России."""
+    tokens = _tokens(text)
+    for match in _RU_WITH.finditer(text):
+        at = next((k for k, t in enumerate(tokens) if t.start >= match.end()), len(tokens))
+        while at < len(tokens) and (
+            tokens[at].text in _RU_TAIL_WORDS
+            or tokens[at].text in _RU_INSTITUTIONS
+            or (tokens[at].text[:1].islower() and tokens[at].text.isalpha())
+            or _is_place(tokens[at].text, "ru")
+            or (tokens[at].text.isupper() and len(tokens[at].text) > 1)
+            or any(True for _ in places.adjectives(tokens[at].text, "ru"))
+        ):
+            at += 1
+        if at + 1 >= len(tokens) or at == 0:
+            continue
+        first, last = tokens[at].text, tokens[at + 1].text
+        if not (_name_word(first, "ru") and _name_word(last, "ru")):
+            continue
+        name = _from_instrumental(first, last)
+        if name is None:
+            continue
+        office_end = tokens[at - 1].end if tokens[at - 1].start >= match.end() else match.end()
+        head = match.group("head")
+        title = _RU_INSTRUMENTAL[head] + text[match.end() : office_end]
+        country = _office_country(title, "ru")
+        yield Mention(match.start("head"), tokens[at + 1].end, name, title.strip(), country)
+
+
 def mentions(text: str, language: str) -> list[Mention]:
     """The people a sentence names, in order, each once (the longest reading)."""
-    found = list(_russian(text) if language == "ru" else _english(text))
+    if language == "ru":
+        found = [*_russian(text), *_russian_instrumental(text)]
+    else:
+        found = list(_english(text))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in found:

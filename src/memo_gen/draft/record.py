@@ -22,7 +22,7 @@ from memo_gen.draft import meetings as meetings_
 from memo_gen.draft import organisations as organisations_
 from memo_gen.draft import people as people_
 from memo_gen.draft import places, speech, topics
-from memo_gen.draft.dates import OFFSETS, dateline, find_dates
+from memo_gen.draft.dates import OFFSETS, date_spans, dateline, find_dates
 from memo_gen.draft.sentences import Cited, Sentence, sentences
 from memo_gen.draft.sources import Line, Source, read_source
 from memo_gen.draft.writer import write
@@ -336,21 +336,39 @@ def _visit_dates(
             evidence = meeting.date["as_published"] if isinstance(meeting.date, dict) else None
             visit["start"] = Cited(meeting.date, meeting.sentence.line, evidence=evidence)
             return
-    if any(
-        re.search(
-            r"\b(?:visit|визит)\w*\b.*\b(?:since|from|с)\s+\d{1,2}\s+[^\W\d]+(?!\s+\d{4})", s.text
-        )
-        for s in sents
-    ):
-        return  # "с рабочим визитом с 13 июля": the visit began on a day the text dates no year
-    for sentence in sents:
-        date, _ = meetings_.when_and_where(sentence, people, language)
+    if any(_undated_visit_day(s.text, language) for s in sents):
+        return  # "с рабочим визитом с 13 июля": the visit began on a day given with no year
+    dated = []
+    for index, sentence in enumerate(sents):
+        date, _ = meetings_.when_and_where(sentence, people, language, lead=index == 0)
         if date is not None:
-            span = sentence.text[date.start : date.end]
-            visit["start"] = Cited(date.value, sentence.line, evidence=span)
-            if date.last is not None:
-                visit["end"] = Cited(date.last, sentence.line, evidence=span)
-            return
+            dated.append((date, sentence))
+    if not dated:
+        return
+    date, sentence = dated[0]
+    span = sentence.text[date.start : date.end]
+    visit["start"] = Cited(date.value, sentence.line, evidence=span)
+    if date.last is not None:
+        visit["end"] = Cited(date.last, sentence.line, evidence=span)
+    elif not date.is_relative:
+        # The last day the text dates an encounter of the visit: "On 13 April 2024, …".
+        last, where = max(
+            ((d, s) for d, s in dated if not d.is_relative and len(str(d.value)) == 10),
+            key=lambda pair: str(pair[0].value),
+        )
+        if str(last.value) > str(date.value):
+            visit["end"] = Cited(last.value, where.line, evidence=where.text[last.start : last.end])
+
+
+def _undated_visit_day(text: str, language: str) -> bool:
+    """Whether a sentence on the visit gives a day without its year ("с 13 июля", "18 и 19
+    января"): the visit's first day is then one the draft cannot write."""
+    if not re.search(r"\bvisit|визит", text, re.IGNORECASE):
+        return False
+    complete = [(d.start, d.end) for d in find_dates(text, language) if not d.is_relative]
+    return any(
+        not any(s <= start < e for s, e in complete) for start, _ in date_spans(text, language)
+    )
 
 
 def _visit_place(
@@ -371,11 +389,11 @@ def _visit_place(
         if meeting.city is not None:
             visit["place"] = _place(meeting.city, meeting.sentence, language, named_countries)
             return meeting.city
-    for sentence in sents:
-        _, named = meetings_.when_and_where(sentence, people, language)
-        if named is not None:
-            visit["place"] = _place(named, sentence, language, named_countries)
-            return named
+    for index, sentence in enumerate(sents):
+        _, where = meetings_.when_and_where(sentence, people, language, lead=index == 0)
+        if isinstance(where, places.Named):
+            visit["place"] = _place(where, sentence, language, named_countries)
+            return where
     return None
 
 
