@@ -272,11 +272,11 @@ def assemble(source: Source) -> Tree:
     tree["topics"], tree["cooperation"] = _topics(sents, language)
     tree["quotes"] = _quotes(source, sents, people, person_ids, language)
     tree["figures"] = _figures(sents, language)
-    tree["agreements"] = _agreements(sents, language)
+    tree["agreements"] = _agreements(sents, language, source.title)
     tree["frameworks"] = _frameworks(sents, language)
     _source(visit, source, found_dateline, language)
     if source.title is not None:
-        visit["title"] = Cited(source.title.text, source.title)
+        tree["visit"] = {"title": Cited(source.title.text, source.title), **visit}
     if "date" in visit["source"]:
         _offsets(tree)
     return tree
@@ -588,7 +588,7 @@ def _figures(sents: list[Sentence], language: str) -> list[Tree]:
     return entries
 
 
-def _agreements(sents: list[Sentence], language: str) -> list[Tree]:
+def _agreements(sents: list[Sentence], language: str, source_title: Line | None) -> list[Tree]:
     entries: list[Tree] = []
     titles: list[frozenset[str]] = []
     for sentence in sents:
@@ -599,6 +599,9 @@ def _agreements(sents: list[Sentence], language: str) -> list[Tree]:
             key = frozenset(re.findall(r"\w+", fields["title"].casefold()))
             if any(key <= seen or seen <= key for seen in titles):
                 continue
+            headline = source_title is not None and sentence.line == source_title
+            if headline and any(len(key & seen) >= len(key) / 2 for seen in titles):
+                continue  # the headline's shorter words for a document the body names
             titles.append(key)
             line = sentence.line
             entry: Tree = {

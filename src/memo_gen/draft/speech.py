@@ -45,12 +45,13 @@ _RU_BEFORE = re.compile(rf"{_WHO}\s+{_RU_SAID}:\s*«(?P<q>[^«»]{{8,}}?)»")
 _EN_REPORTED = re.compile(
     r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)\s+(?:also\s+)?"
     r"(?:noted|stressed|emphasi[sz]ed|underlined|underscored|pointed out|said|stated|"
-    r"highlighted|reaffirmed|reiterated|expressed|informed|briefed|thanked|assured)\b"
+    r"highlighted|reaffirmed|reiterated|told (?:\w+\s+){0,2}?(?=that\b)|added)\b"
+    r"(?:\s+that\b)?,?"
 )
 _RU_REPORTED = re.compile(
     r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)\s+(?:также\s+)?"
-    r"(?:отметил|подчеркнул|заявил|сообщил|указал|выразил|констатировал|назвал|сказал|"
-    r"проинформировал|поблагодарил|напомнил|высказал)(?:а|и)?\b"
+    r"(?:отметил|подчеркнул|заявил|сообщил|указал|констатировал|сказал|напомнил|добавил)"
+    r"(?:а|и)?\b(?:\s+(?:журналистам|собеседнику|коллеге))?(?:,?\s*что\b)?,?"
 )
 _RU_ACCORDING = re.compile(r"^По словам (?P<who>[^,]{3,80}),")
 _GROUPS = re.compile(
@@ -136,7 +137,8 @@ def direct(line: Line, people: list[Person], language: str) -> list[Speech]:
 
 
 def reported(sentence: Sentence, people: list[Person], language: str) -> Speech | None:
-    """The sentence, when it reports what one person said."""
+    """The words one person said, when the sentence reports them ("X noted that …",
+    "По словам X, …"): the clause reported, as published."""
     text = sentence.text
     if any(mark in text for mark in _OPEN + _CLOSE):
         return None  # a quotation, or words in quotation marks: not reported speech
@@ -151,4 +153,8 @@ def reported(sentence: Sentence, people: list[Person], language: str) -> Speech 
     index = speaker(match.group("who"), people, language)
     if index is None:
         return None
-    return Speech(index, text, "reported", sentence.line)
+    # The words reported, without who said them: "Nurtleu noted that over …" → "over …".
+    clause = text[match.end() :].strip().rstrip(".").strip()
+    if len(clause.split()) < 3:
+        return None  # "Lavrov said so." reports nothing a reader could use
+    return Speech(index, clause, "reported", sentence.line)
