@@ -69,8 +69,8 @@ CASES: dict[type[MemoGenError], tuple[int, Case]] = {
     )),
     OutputError: (6, Case(
         lambda d: ["docx", _record(d), "-o", _blocked(d)],
-        lambda d: f"Error: cannot write to {d / 'a-file' / 'out'}: Not a directory; choose "
-        "another folder with -o or fix its permissions",
+        lambda d: f"Error: cannot write to {d / 'a-file' / 'out'}: it is inside {d / 'a-file'}, "
+        "not a folder; choose another folder with -o",
     )),
     SigningError: (7, Case(
         lambda d: ["pdf", "--sign", str(d / "missing.p12"), "-o", str(d / "out")],
