@@ -1,13 +1,15 @@
 """How fast ``memo-gen watch`` renders a record again after a save.
 
-Starts ``memo-gen watch`` on a copy of the sample record and saves it ``--saves`` times the
-way editors do (a new file renamed over the old one), each save changing the memorandum's
-reference, which both documents print (their footers): every save changes all four files.
-For each save it takes the time the watch reports (from the save noticed to the four files
-and the manifest written) and the time from the save to that report, seen from outside
-(which adds the wait for the editor's save to settle). It also times, in this process, a
-warm render of the four files in memory (``Renderer.render``) and of each file alone: what
-a render costs without the watch::
+Runs the watch (:func:`memo_gen.watch.watch`, as ``memo-gen watch`` does) on a copy of the
+sample record, once with its helper process (the default: PDFs rendered in a second process
+meanwhile) and once in one process, and saves the record ``--saves`` times the way editors do
+(a new file renamed over the old one), each save changing the memorandum's reference, which
+both documents print (their footers): every save changes all four files. For each save it
+takes the time the watch reports, from the save noticed to the four files and the manifest
+written, and the part of it that writing them as one change of the folder took (with its
+fsyncs); and the time from the save to that report, seen from outside (which adds the wait
+for the editor's save to settle). It also times, in this process, a warm render of the four
+files in memory (``Renderer.render``) and of each file alone::
 
     python benchmarks/watch.py              # 30 saves
     python benchmarks/watch.py --saves 20
@@ -35,8 +37,37 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "data" / "astana-2025-03-13.yaml"
 REFERENCE = "MFA-KZ/BIL/2025/0313"
-RENDERED = re.compile(r"rendered (\d+) files into .* \((\d+) ms\)")
+RENDERED = re.compile(r"rendered in ([0-9.]+) ms, writing ([0-9.]+) ms")
 TIMEOUT = 60.0
+WATCH = """
+import sys, time
+from pathlib import Path
+import memo_gen.folder
+from memo_gen.pipeline import BuildSettings
+from memo_gen.watch import watch
+
+record, out, helper = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "helper"
+writes = []
+commit = memo_gen.folder.commit
+
+def timed(*args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return commit(*args, **kwargs)
+    finally:
+        writes.append(time.perf_counter() - start)
+
+memo_gen.folder.commit = timed  # the pipeline imports it as it writes
+
+def told(render):
+    assert render.error is None, render.error
+    print(f"rendered in {render.seconds * 1000:.1f} ms, writing {writes[-1] * 1000:.1f} ms",
+          flush=True)
+
+settings = BuildSettings(("memo", "factsheet"), ("docx", "pdf"), out)
+watch(record, settings, told, helper=helper)
+"""
+"""The watch as ``memo-gen watch`` runs it, with the time its folder changes take."""
 
 
 def _environment() -> dict[str, str]:
@@ -50,14 +81,16 @@ def _lines(stream: Any, into: queue.Queue[str]) -> None:
         into.put(line)
 
 
-def _next_render(lines: queue.Queue[str]) -> tuple[float, int]:
-    """The moment the watch's next ``rendered`` line arrives, and the milliseconds it says."""
+def _next_render(lines: queue.Queue[str]) -> tuple[float, float, float]:
+    """The moment the watch's next report arrives, and the seconds it reports: the whole
+    re-render, and the writing of its files."""
     deadline = time.monotonic() + TIMEOUT
     while True:
         line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
         found = RENDERED.search(line)
         if found:
-            return time.perf_counter(), int(found.group(2))
+            whole, writing = (float(found.group(n)) / 1000 for n in (1, 2))
+            return time.perf_counter(), whole, writing
 
 
 def _save(path: Path, text: str) -> None:
@@ -67,19 +100,24 @@ def _save(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def watch_saves(saves: int, warmups: int = 3) -> dict[str, list[float]]:
-    """Seconds per save: as the watch reports it, and from the save to the report."""
-    reported: list[float] = []
-    seen: list[float] = []
+def watch_saves(saves: int, helper: bool, warmups: int = 3) -> dict[str, list[float]]:
+    """Seconds per save: as the watch reports it (all of it, the writing, the rest), and
+    from the save to the report."""
+    label = "watch, helper" if helper else "watch, one process"
+    found: dict[str, list[float]] = {
+        f"{label}: re-render": [],
+        f"{label}: render": [],
+        f"{label}: write": [],
+        f"{label}: save → files": [],
+    }
     with tempfile.TemporaryDirectory(prefix="memo-gen-watch-bench-") as temp:
         work = Path(temp)
         record = work / "visit.yaml"
         original = SAMPLE.read_text(encoding="utf-8")
         record.write_text(original, encoding="utf-8")
-        argv = [sys.executable, "-m", "memo_gen", "watch", str(record), "-o", str(work / "out")]
-        process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_environment()
-        )
+        mode = "helper" if helper else "alone"
+        argv = [sys.executable, "-c", WATCH, str(record), str(work / "out"), mode]
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=_environment())
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=_lines, args=(process.stdout, lines), daemon=True).start()
         try:
@@ -89,14 +127,16 @@ def watch_saves(saves: int, warmups: int = 3) -> dict[str, list[float]]:
                 text = original.replace(REFERENCE, f"MFA-KZ/BIL/2025/{number:04d}")
                 start = time.perf_counter()
                 _save(record, text)
-                arrived, milliseconds = _next_render(lines)
+                arrived, whole, writing = _next_render(lines)
                 if number >= warmups:
-                    reported.append(milliseconds / 1000)
-                    seen.append(arrived - start)
+                    found[f"{label}: re-render"].append(whole)
+                    found[f"{label}: render"].append(whole - writing)
+                    found[f"{label}: write"].append(writing)
+                    found[f"{label}: save → files"].append(arrived - start)
         finally:
             process.terminate()
             process.wait(timeout=TIMEOUT)
-    return {"re-render (reported)": reported, "save → files written": seen}
+    return found
 
 
 def _median_of(action: Callable[[], object], runs: int) -> list[float]:
@@ -134,7 +174,11 @@ def warm_renders(runs: int) -> dict[str, list[float]]:
 
 def measure(saves: int = 30, runs: int = 20) -> dict[str, list[float]]:
     """Every timing of this benchmark, in seconds, by name."""
-    return {**watch_saves(saves), **warm_renders(runs)}
+    return {
+        **watch_saves(saves, helper=True),
+        **watch_saves(saves, helper=False),
+        **warm_renders(runs),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,10 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--saves", type=int, default=30, help="saves measured (default 30)")
     args = parser.parse_args(argv)
     timings = measure(max(args.saves, 1), runs=max(args.saves, 20))
-    print(f"{'measurement':<28} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'runs':>5}")
+    print(f"{'measurement':<36} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'runs':>5}")
     for name, times in timings.items():
         print(
-            f"{name:<28} {statistics.median(times) * 1000:>10.0f} {min(times) * 1000:>8.0f} "
+            f"{name:<36} {statistics.median(times) * 1000:>10.0f} {min(times) * 1000:>8.0f} "
             f"{max(times) * 1000:>8.0f} {len(times):>5}"
         )
     return 0

@@ -46,6 +46,8 @@ class Watch:
         )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []
+        self.taken = {"out": 0, "err": 0}
+        """How many of ``seen`` each stream's waits have looked at."""
         for name, stream in (("out", self.process.stdout), ("err", self.process.stderr)):
             threading.Thread(target=self._read, args=(name, stream), daemon=True).start()
 
@@ -55,24 +57,28 @@ class Watch:
             self.lines.put((name, line.rstrip("\n")))
 
     def wait_for(self, text: str, stream: str = "out") -> str:
-        """The next line of ``stream`` holding ``text`` (failing after :data:`DEADLINE`)."""
+        """The next line of ``stream`` holding ``text`` (failing after :data:`DEADLINE`);
+        the other stream's lines stay to be waited for."""
         deadline = time.monotonic() + DEADLINE
         while True:
+            while self.taken[stream] < len(self.seen):
+                name, line = self.seen[self.taken[stream]]
+                self.taken[stream] += 1
+                if name == stream and text in line:
+                    return line
             left = deadline - time.monotonic()
             try:
-                name, line = self.lines.get(timeout=max(left, 0.0))
+                self.seen.append(self.lines.get(timeout=max(left, 0.0)))
             except queue.Empty:
                 raise AssertionError(
                     f"no {text!r} within {DEADLINE} s; seen: {self.seen}"
                 ) from None
-            self.seen.append((name, line))
-            if name == stream and text in line:
-                return line
 
     def rendered(self) -> str:
         return self.wait_for("rendered 4 files")
 
     def stderr_since(self, mark: int) -> list[str]:
+        """The lines of stderr from ``mark``, an index of :attr:`seen`."""
         return [line for name, line in self.seen[mark:] if name == "err"]
 
     def stop(self) -> tuple[int, list[str]]:

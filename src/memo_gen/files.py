@@ -8,7 +8,7 @@ order, since nothing may change a signed file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -62,10 +62,23 @@ class Backends:
             data = sign_pdf(data, signer)
         return Output(document.kind, fmt, data, pages)
 
-    def outputs(self, tasks: Sequence[Task], signer: Signer | None = None) -> list[Output]:
+    def outputs(
+        self,
+        tasks: Sequence[Task],
+        signer: Signer | None = None,
+        elsewhere: Mapping[tuple[DocumentKind, Format], Callable[[], Output]] | None = None,
+    ) -> list[Output]:
         """Every task's output, in the order of ``tasks``. A DOCX states the pages of the
-        same document's PDF, when that is among the tasks."""
-        outputs = [self.output(document, fmt, signer) for document, fmt in tasks]
+        same document's PDF, when that is among the tasks. ``elsewhere`` holds the tasks
+        being rendered in another process (:mod:`memo_gen.helper`), each with the call that
+        waits for its output: taken after this process rendered the others."""
+        elsewhere = elsewhere or {}
+        outputs = [
+            self.output(document, fmt, signer)
+            for document, fmt in tasks
+            if (document.kind, fmt) not in elsewhere
+        ]
+        outputs += [wait() for wait in elsewhere.values()]
         made = {(output.kind, output.format): output for output in outputs}
         pages = {kind: output.pages for (kind, fmt), output in made.items() if fmt == "pdf"}
         return [

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from memo_gen.backends.theme import PageSize
     from memo_gen.document import DocumentKind, Format
+    from memo_gen.helper import Helper
     from memo_gen.official.manifest import ManifestEntry
     from memo_gen.official.signing import Signer, SigningKey
     from memo_gen.render import RenderedFile, Renderer
@@ -208,15 +209,17 @@ def refuse_clashing_names(sources: Sequence[str | None]) -> None:
         seen[stem.casefold()] = source
 
 
-def render_source(source: str | None, settings: BuildSettings) -> Outcome:
+def render_source(
+    source: str | None, settings: BuildSettings, helper: Helper | None = None
+) -> Outcome:
     """Load and render one record (``None``: the sample record), its files in memory;
-    raises its error."""
+    raises its error. A ``helper`` renders PDFs in its own process meanwhile."""
     kinds, formats = settings.kinds, settings.formats
     key = signer(settings.signing_key)
     renderer = _renderer(settings)
     loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
     choice = renderer.composer.choose(loaded.record, settings.lang)
-    files = renderer.files(loaded, stem_for(source), kinds, formats, choice, key)
+    files = renderer.files(loaded, stem_for(source), kinds, formats, choice, key, helper)
     warnings = []
     if choice.fell_back_from:
         warnings.append(
@@ -258,6 +261,7 @@ def build(
     on_finished: Callable[[Outcome], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_manifest: Callable[[Path, Sequence[str]], None] | None = None,
+    helper: Helper | None = None,
 ) -> BuildResult:
     """Render every record of ``sources`` (``None``: the sample record) with ``settings``,
     in ``jobs`` worker processes when there are several, and write their files, with the
@@ -269,6 +273,8 @@ def build(
     finishes rendering (for a progress bar), ``on_outcome`` of each once it is written (or
     failed), in the order of ``sources``, and ``on_manifest`` of the manifest at the end.
     The records finished are written also when the build is interrupted or raises.
+    With ``raise_errors``, a ``helper`` renders PDFs in its process meanwhile
+    (``memo-gen watch``, :mod:`memo_gen.helper`).
     """
     from memo_gen.folder import recover_folder, refuse_unwritable
     from memo_gen.official.manifest import previous_manifest
@@ -293,7 +299,9 @@ def build(
 
     try:
         if raise_errors:
-            rendered: Generator[Outcome, None, None] = _raising(sources, settings, record_finished)
+            rendered: Generator[Outcome, None, None] = _raising(
+                sources, settings, record_finished, helper
+            )
         else:
             rendered = render_many(sources, settings, jobs, record_finished)
         # closing(): an interruption stops the workers, and reports the records they
@@ -314,11 +322,14 @@ def build(
 
 
 def _raising(
-    sources: Sequence[str | None], settings: BuildSettings, done: Callable[[Outcome], None]
+    sources: Sequence[str | None],
+    settings: BuildSettings,
+    done: Callable[[Outcome], None],
+    helper: Helper | None = None,
 ) -> Generator[Outcome, None, None]:
     """The records one by one in this process, the first failure raised as it is."""
     for source in sources:
-        outcome = render_source(source, settings)
+        outcome = render_source(source, settings, helper)
         done(outcome)
         yield outcome
 

@@ -9,7 +9,7 @@ leaves no new file behind.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from memo_gen.record.loader import LoadedRecord
 from memo_gen.record.model import VisitRecord
 
 if TYPE_CHECKING:
+    from memo_gen.helper import Helper
     from memo_gen.official.signing import Signer
 
 __all__ = ["Format", "Output", "RenderedFile", "Renderer", "render_bytes"]
@@ -77,13 +78,25 @@ class Renderer:
         formats: Sequence[Format],
         lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
+        helper: Helper | None = None,
     ) -> list[Output]:
         """Every asked-for document of a record, in memory, in ``lang`` (default: the
         record's ``document.language``, see :meth:`Composer.choose`); each PDF signed by
-        ``signer`` when one is given."""
-        documents = [self.composer.compose(record, kind, lang, draft=self.draft) for kind in kinds]
+        ``signer`` when one is given. A ``helper`` renders PDFs in its process meanwhile,
+        each as soon as its document is composed (unsigned ones; and not a fact sheet
+        whose fitting laid it out here already)."""
+        documents: list[Document] = []
+        elsewhere: dict[tuple[DocumentKind, Format], Callable[[], Output]] = {}
+        for kind in kinds:
+            document = self.composer.compose(record, kind, lang, draft=self.draft)
+            documents.append(document)
+            if helper is not None and signer is None and "pdf" in formats:
+                from memo_gen.backends.pdf import laid_out
+
+                if not laid_out(document, self.theme):
+                    elsewhere[(kind, "pdf")] = helper.pdf(document, self.theme, self.pdfa)
         tasks = [(document, fmt) for document in documents for fmt in formats]
-        return self.backends.outputs(tasks, signer)
+        return self.backends.outputs(tasks, signer, elsewhere)
 
     def render(
         self,
@@ -104,10 +117,11 @@ class Renderer:
         formats: Sequence[Format],
         lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
+        helper: Helper | None = None,
     ) -> list[RenderedFile]:
         """Every asked-for file of a record, named ``<stem>-<kind>.<format>``
         (``<stem>-<kind>-draft.<format>`` for a draft), with its manifest entry."""
-        outputs = self.outputs(loaded.record, kinds, formats, lang, signer)
+        outputs = self.outputs(loaded.record, kinds, formats, lang, signer, helper)
         # A draft never takes the place of the final files (nor of their signatures).
         mark = "-draft" if self.draft else ""
         files = []

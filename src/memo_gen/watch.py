@@ -18,15 +18,17 @@ This module never prints: the command line hears of each render through a callba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from memo_gen.errors import MemoGenError, as_error
+from memo_gen.helper import Helper
 from memo_gen.pipeline import BuildResult, BuildSettings, Outcome, build, forget_templates
 
 QUIET = 0.05
@@ -168,39 +170,47 @@ def watch(
     *,
     quiet: float = QUIET,
     renders: int | None = None,
+    helper: bool = True,
+    check: Callable[[], None] = lambda: None,
 ) -> None:
     """Render ``record`` with ``settings``, then again after every save of it or of a file
     of ``settings.template_dir``, telling ``on_render`` of each; until interrupted (or,
-    for tests and benchmarks, after ``renders`` renders)."""
-    files = Files(record, settings.template_dir)
-    with Wakeups(record, settings.template_dir) as wakeups:
-        for number in _numbers(renders):
-            if number > 1:
-                saved = _next_save(files, wakeups, quiet)
-                if saved.theme or saved.templates:
-                    forget_templates(settings, theme=saved.theme)
-            on_render(_render(number, record, settings))
+    for tests and benchmarks, after ``renders`` renders). With ``helper``, a second
+    process renders the PDFs meanwhile (:mod:`memo_gen.helper`), unless they are signed.
+
+    ``check`` is called at least every :data:`WAKE` seconds while waiting, and raises to
+    end the watch: an interruption that Python could not raise where it landed (inside a
+    finalizer, say) is dropped, and only the signal handler's record of it is left."""
+    files = Files(record, settings.template_dir)  # before the first render reads them
+    on_render(_render(1, record, settings, None))
+    with contextlib.ExitStack() as stack:
+        # Forked now, once everything is loaded, and before the file events' thread starts.
+        beside = None
+        if helper and settings.signing_key is None:
+            beside = stack.enter_context(Helper())
+        wakeups = stack.enter_context(Wakeups(record, settings.template_dir))
+        number = 1
+        while renders is None or number < renders:
+            number += 1
+            saved = _next_save(files, wakeups, quiet, check)
+            if saved.theme or saved.templates:
+                forget_templates(settings, theme=saved.theme)
+            on_render(_render(number, record, settings, beside))
 
 
-def _numbers(renders: int | None) -> Iterator[int]:
-    number = 1
-    while renders is None or number <= renders:
-        yield number
-        number += 1
-
-
-def _next_save(files: Files, wakeups: Wakeups, quiet: float) -> Saved:
+def _next_save(files: Files, wakeups: Wakeups, quiet: float, check: Callable[[], None]) -> Saved:
     while True:
+        check()
         wakeups.wait(quiet)
         saved = files.changed()
         if saved:
             return saved
 
 
-def _render(number: int, record: Path, settings: BuildSettings) -> Render:
+def _render(number: int, record: Path, settings: BuildSettings, helper: Helper | None) -> Render:
     start = time.perf_counter()
     try:
-        result = build([str(record)], settings, raise_errors=True)
+        result = build([str(record)], settings, raise_errors=True, helper=helper)
     except MemoGenError as exc:
         return Render(number, time.perf_counter() - start, error=exc)
     except Exception as exc:  # a bug, or a library's failure: told, and the watch goes on

@@ -50,7 +50,7 @@ from memo_gen.document import (
 )
 from memo_gen.errors import TemplateError
 
-__all__ = ["fits_pages", "missing_glyphs", "render_pdf"]
+__all__ = ["fits_pages", "laid_out", "missing_glyphs", "render_pdf"]
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _EPOCH_2000 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # ReportLab's own invariant date
@@ -106,9 +106,9 @@ def render_pdf(document: Document, theme: Theme) -> bytes:
 
 def render_pdf_counted(document: Document, theme: Theme) -> tuple[bytes, int]:
     """The document as PDF bytes, and how many pages it has."""
-    laid_out = _LAID_OUT.pop(id(document), None)
-    if laid_out is not None and laid_out.document is document and laid_out.theme == theme:
-        return laid_out.save(), laid_out.pages
+    if laid_out(document, theme):
+        kept = _LAID_OUT.pop(id(document))
+        return kept.save(), kept.pages
     out = io.BytesIO()
     pages = _build(document, theme, out)
     return out.getvalue(), pages
@@ -138,6 +138,13 @@ class _LaidOut:
 _LAID_OUT: dict[int, _LaidOut] = {}
 """The last document :func:`fits_pages` found to fit, by its ``id``: a fact sheet is laid
 out to know that it fits one page, then rendered as PDF with that same layout."""
+
+
+def laid_out(document: Document, theme: Theme) -> bool:
+    """Whether :func:`fits_pages` laid this very document out on ``theme`` (its PDF then
+    costs only its writing)."""
+    found = _LAID_OUT.get(id(document))
+    return found is not None and found.document is document and found.theme == theme
 
 
 def fits_pages(document: Document, theme: Theme, pages: int) -> bool:
@@ -249,6 +256,34 @@ def _pinned_rl_config() -> Iterator[None]:
                 setattr(rl_config, name, value)
 
 
+class _Paragraph(RLParagraph):  # type: ignore[misc]
+    """ReportLab's Paragraph, laid out once per width.
+
+    ReportLab lays a paragraph out again each time it asks for its size: a table's cells to
+    size its rows and again to draw them, a heading kept with what follows once for the
+    group and again on the page. A paragraph's lines depend on the width alone (and its text
+    and style, which do not change), so a second call for the same width keeps the lines of
+    the first, as long as they are still the paragraph's (splitting a paragraph can drop
+    them): half the calls of a memorandum, with the same result.
+    """
+
+    _wrapped: tuple[float, Any, tuple[float, float]] | None = None
+    """The width of the last layout, its lines, and the size it gave."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        wrapped = self._wrapped
+        if (
+            wrapped is not None
+            and wrapped[0] == availWidth
+            and self.__dict__.get("blPara") is wrapped[1]
+            and (self.width, self.height) == wrapped[2]
+        ):
+            return wrapped[2]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.__dict__.get("blPara"), size)
+        return size
+
+
 @dataclass(frozen=True)
 class _Look:
     """A ReportLab style plus the bold/italic its text starts in (for choosing fallback faces)."""
@@ -321,7 +356,7 @@ class _Story:
         if marker is not None:
             marker_markup = self.chain.run_markup(Run(marker), look.bold, look.italic)
             text = f"<bullet>{marker_markup}</bullet>{text}"
-        return RLParagraph(text, look.style)
+        return _Paragraph(text, look.style)
 
     def blocks(self, blocks: Sequence[Block]) -> list[Flowable]:
         story: list[Flowable] = []

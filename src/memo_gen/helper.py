@@ -1,0 +1,112 @@
+"""A second process that renders PDFs while this one does the rest (``memo-gen watch``).
+
+Python's threads do not render side by side, processes do. A watch renders the same record
+again and again, so it keeps one helper for its whole life, forked once everything is loaded
+(libraries, fonts, templates): it starts warm and stays warm. As soon as a document is
+composed, its PDF goes to the helper (the document and the theme, pickled: a few
+milliseconds), and this process goes on composing and rendering the DOCX files; the PDF's
+bytes come back when this process needs them. The helper renders with the same code as this
+process (:meth:`memo_gen.files.Backends.output`), so the bytes are the same.
+
+The helper only renders: it never writes a file nor prints. Ctrl-C and a closed terminal are
+this process's to handle (the helper ignores them, as the batch workers of
+:mod:`memo_gen.pipeline` do), and it ends when this process closes it, or dies. A helper
+that is gone (killed, say) is not replaced: its work is done here again, and from then on
+everything is rendered here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from memo_gen.backends.theme import Theme
+from memo_gen.document import Document
+from memo_gen.errors import MemoGenError, as_error
+from memo_gen.files import Backends, Output
+
+
+class Helper:
+    """A forked process that renders PDFs for this one, one at a time, in order."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._process: Any = context.Process(
+            target=_serve, args=(theirs, os.getpid()), name="memo-gen helper", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+        self._owed = 0
+        """Answers sent by the helper and not yet taken (of a render that failed here)."""
+        self._gone = False
+
+    def pdf(self, document: Document, theme: Theme, pdfa: bool) -> Callable[[], Output]:
+        """Start rendering ``document`` as PDF (PDF/A with ``pdfa``) in the helper; the call
+        returned waits for it (and raises its error)."""
+
+        def here() -> Output:
+            return Backends(theme, pdfa).output(document, "pdf")
+
+        if self._gone:
+            return here
+        try:
+            while self._owed:  # answers to a render that failed here before it took them
+                self._conn.recv()
+                self._owed -= 1
+            self._conn.send((document, theme, pdfa))
+        except (OSError, EOFError):
+            self._gone = True
+            return here
+        self._owed += 1
+
+        def wait() -> Output:
+            try:
+                answer = self._conn.recv()
+            except (OSError, EOFError):
+                self._gone = True
+                return here()
+            self._owed -= 1
+            if isinstance(answer, MemoGenError):
+                raise answer
+            assert isinstance(answer, Output)
+            return answer
+
+        return wait
+
+    def close(self) -> None:
+        """End the helper (it may be rendering: its work is not needed any more)."""
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+
+    def __enter__(self) -> Helper:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _serve(conn: Connection, parent: int) -> None:
+    """The helper's life: render each document sent, send back its output or its error."""
+    # The batch workers' start: Ctrl-C and SIGHUP are the parent's, and the helper ends
+    # with its parent even if that is killed.
+    from memo_gen.pipeline import _worker_started
+
+    _worker_started(parent)
+    while True:
+        try:
+            document, theme, pdfa = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent closed its end: the watch is over
+        try:
+            answer: Output | MemoGenError = Backends(theme, pdfa).output(document, "pdf")
+        except Exception as exc:
+            answer = as_error(exc)
+        with contextlib.suppress(OSError):
+            conn.send(answer)
