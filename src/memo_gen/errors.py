@@ -1,8 +1,9 @@
 """The one exception hierarchy of memo-gen, and the exit code each error carries.
 
 Every failure a user can cause is a :class:`MemoGenError`. The command line prints its
-message as one line ``Error: …`` on stderr, then one line per :class:`Problem`, and exits
-with the class's ``exit_code``:
+message as one line ``Error: …`` on stderr, then one line per :class:`Problem` (the first
+:data:`MAX_PROBLEMS`, then ``… and N more problems``), and exits with the class's
+``exit_code``:
 
 ====  ========================  ==================================================
 code  exception                 meaning
@@ -39,6 +40,9 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 EXIT_SIGNAL_BASE = 128
+MAX_PROBLEMS = 50
+"""Problems an error lists; those past them are only counted (a record of 200,000 unknown
+keys is not told about each)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -61,10 +65,14 @@ class MemoGenError(Exception):
     advice = ""
     """What to do, for a message that does not say it itself (one without a ``;``)."""
 
-    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+    def __init__(self, message: str, problems: Iterable[Problem] = (), more: int = 0) -> None:
+        """``problems``: the first :data:`MAX_PROBLEMS` are kept; ``more_problems`` counts
+        the others, and ``more`` problems the caller found but did not word."""
         super().__init__(message)
         self.message = message
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        listed = tuple(problems)
+        self.problems: tuple[Problem, ...] = listed[:MAX_PROBLEMS]
+        self.more_problems = more + len(listed) - len(self.problems)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled whole (when it crosses between processes): its problems and notes too.

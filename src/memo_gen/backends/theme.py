@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Any, Literal, get_args
 
 from memo_gen.document import ParagraphStyle
 from memo_gen.errors import TemplateError
+from memo_gen.official.manifest import open_regular
 
 THEME_FILE = "theme.toml"
+MAX_THEME_BYTES = 1024 * 1024
 MM = 72 / 25.4
 """Points in a millimetre."""
 
@@ -111,10 +114,11 @@ def theme_for(template_dir: Path | None, page_size: PageSize | None = None) -> T
 def load_theme(folder: Path) -> Theme:
     """Read ``theme.toml`` from a template folder; a missing file gives the defaults."""
     path = folder / THEME_FILE
-    if not path.is_file():
+    data = _read(path)
+    if data is None:
         return Theme()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path}: not a valid theme: {exc}") from exc
     _check_keys(path, raw)
@@ -122,6 +126,36 @@ def load_theme(folder: Path) -> Theme:
         return _theme(raw)
     except (KeyError, TypeError, ValueError) as exc:
         raise TemplateError(f"{path}: not a valid theme: {exc}") from exc
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of ``theme.toml``, or ``None`` when there is none. A template folder is
+    untrusted input: only a regular file in it is read, never through a symbolic link
+    (the same rules as :func:`memo_gen.compose.languages.read_folder_file`; backends do
+    not import the composer)."""
+    try:
+        with open_regular(path, follow=False) as handle:
+            data = handle.read(MAX_THEME_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISLNK(mode):
+            why = (
+                "is a symbolic link; memo-gen reads a template folder's files only from "
+                "inside it: put the file itself there"
+            )
+        elif mode and not stat.S_ISREG(mode):
+            why = "is not a regular file (a folder, a named pipe, a device or a socket)"
+        else:
+            why = f"cannot be read: {exc.strerror or exc}"
+        raise TemplateError(f"{path}: {why}") from exc
+    if len(data) > MAX_THEME_BYTES:
+        raise TemplateError(f"{path}: larger than {MAX_THEME_BYTES:,} bytes; is it a theme?")
+    return data
 
 
 _TEXT_STYLE_KEYS = tuple(f.name for f in fields(TextStyle))

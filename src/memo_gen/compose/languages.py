@@ -17,16 +17,60 @@ document is formatted), so ``memo-gen validate`` stays quick.
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from memo_gen.errors import TemplateError
+from memo_gen.official.manifest import open_regular
 
 LANGUAGE_FILE = "language.toml"
 TEMPLATE_NAMES = ("memo.md.j2", "factsheet.md.j2")
 DEFAULT_LANGUAGE = "en"
+MAX_FILE_BYTES = 1024 * 1024
+"""Bytes in one file of a template folder (memo-gen's largest template has 7,000)."""
+
+
+def read_folder_file(path: Path) -> bytes | None:
+    """The bytes of a file in a template folder, or ``None`` when there is none.
+
+    A template folder is untrusted input, so only a regular file inside it is read: a
+    symbolic link (which could lead to any file the user can read) and anything that is
+    not a regular file (a FIFO would block for ever, a device never end) are refused, and
+    so is a file of more than :data:`MAX_FILE_BYTES`. The folders on the way are the
+    caller's to check (:class:`TemplateFolder` and the template loader do).
+    """
+    try:
+        # No link followed, a FIFO opened without waiting, and refused unless regular.
+        with open_regular(path, follow=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise TemplateError(f"{path}: {_refusal(path, exc)}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise TemplateError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; is it a template?")
+    return data
+
+
+def _refusal(path: Path, exc: OSError) -> str:
+    """Why a file of a template folder was not read, for the user."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISLNK(mode):
+        return (
+            "is a symbolic link; memo-gen reads a template folder's files only from inside "
+            "it: put the file itself there"
+        )
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if mode and not stat.S_ISREG(mode):
+        return "is not a regular file (a named pipe, a device or a socket); put a file there"
+    return f"cannot be read: {exc.strerror or exc}"
 
 
 @dataclass(frozen=True)
@@ -103,10 +147,11 @@ _TEXT_KEYS = (
 def load_words(folder: Path) -> Words:
     """The ``language.toml`` of a template set (English defaults when there is none)."""
     path = folder / LANGUAGE_FILE
-    if not path.is_file():
+    data = read_folder_file(path)
+    if data is None:
         return Words()
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TemplateError(f"{path}: not valid TOML: {exc}") from exc
     unknown = sorted(set(raw) - {*_TEXT_KEYS, "terms"})
@@ -160,11 +205,19 @@ class TemplateFolder:
             if self.single:
                 self._sets = {self.words(self.root).language: self.root}
             else:
-                self._sets = {
+                sets = {
                     child.name: child
                     for child in sorted(self.root.iterdir())
                     if child.is_dir() and any((child / name).is_file() for name in TEMPLATE_NAMES)
                 }
+                for child in sets.values():
+                    if child.is_symlink():
+                        # Its templates could include any file where the link leads.
+                        raise TemplateError(
+                            f"{child}: is a symbolic link; memo-gen reads a template folder's "
+                            "files only from inside it: put the folder itself there"
+                        )
+                self._sets = sets
         return self._sets
 
     def words(self, folder: Path) -> Words:

@@ -48,6 +48,7 @@ def _fingerprint(environment: jinja2.Environment) -> str:
     settings = (
         type(env).__module__,
         type(env).__qualname__,
+        getattr(env, "code_version", None),  # memo-gen's own filters put into the code
         jinja2.__version__,
         __version__,
         env.block_start_string,

@@ -6,7 +6,7 @@ and keeps the value aside. The Markdown parser therefore never sees record text,
 can create a heading, a table cell, a link or emphasis; :mod:`memo_gen.compose.markdown` puts each
 value back, unchanged, into the text runs of the document model. Record values are data,
 never templates: nothing in a record is ever rendered by Jinja, and the templates themselves
-run in a sandbox with undefined names as errors.
+run in a sandbox (:mod:`memo_gen.compose.sandbox`) with undefined names as errors.
 """
 
 from __future__ import annotations
@@ -19,8 +19,14 @@ from typing import Any
 
 import jinja2
 import jinja2.runtime
-from jinja2.sandbox import SandboxedEnvironment
 
+from memo_gen.compose.sandbox import (
+    MAX_OUTPUT_CHARS,
+    FolderLoader,
+    Sandbox,
+    TemplateText,
+    text_size,
+)
 from memo_gen.compose.template_cache import template_cache
 from memo_gen.errors import TemplateError
 
@@ -50,20 +56,10 @@ def _base36(number: int) -> str:
             return text
 
 
-class TemplateText(str):
-    """Markdown a template wrote itself (a macro's output): printed as it is, not as a value."""
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, with macro output marked as the template's own Markdown."""
-
-    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        result = super().call(__context, __obj, *args, **kwargs)
-        return TemplateText(result) if isinstance(__obj, jinja2.runtime.Macro) else result
-
-
 class TemplateSet:
-    """The templates of one folder, with memo-gen's filters, in a sandboxed environment."""
+    """The templates of one folder, with memo-gen's filters, in the sandbox of
+    :mod:`memo_gen.compose.sandbox` (files only from inside the folder; bounded sizes,
+    output and work)."""
 
     def __init__(
         self,
@@ -76,8 +72,8 @@ class TemplateSet:
             raise TemplateError(f"template folder {folder} does not exist")
         self.folder = folder
         self._values: list[str] = []
-        self._environment = _Sandbox(
-            loader=jinja2.FileSystemLoader([folder, *shared]),
+        self._environment = Sandbox(
+            loader=FolderLoader([folder, *shared]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # values become placeholders, not escaped text
             finalize=self._placeholder,
@@ -86,13 +82,18 @@ class TemplateSet:
             keep_trailing_newline=True,
             bytecode_cache=template_cache(),  # compiled templates kept across processes
         )
-        self._environment.filters.update(filters)
+        self._environment.add_filters(filters)
 
-    def _placeholder(self, value: Any) -> str:
-        """The ``finalize`` hook: a printed value becomes a placeholder; ``None`` prints
-        nothing."""
+    @jinja2.pass_context
+    def _placeholder(self, context: jinja2.runtime.Context, value: Any) -> str:
+        """The ``finalize`` hook: a printed value becomes a placeholder, the template's own
+        text stays as it is, ``None`` prints nothing; each is counted against the output
+        bound. (It takes the context so that Jinja never runs it while compiling: a
+        placeholder made then would stand for a value of that render, not of the next.)"""
         if value is None:
             return ""
+        budget = self._environment.budget
+        budget.write(text_size(value, MAX_OUTPUT_CHARS - budget.output))
         if isinstance(value, TemplateText):
             return value
         self._values.append(str(value))
@@ -101,6 +102,7 @@ class TemplateSet:
     def render(self, name: str, context: Mapping[str, Any]) -> RenderedMarkdown:
         """Render ``name`` with ``context``; errors name the template file and line."""
         self._values = []
+        self._environment.budget.start()
         try:
             text = self._environment.get_template(name).render(context)
         except jinja2.TemplateNotFound as exc:
@@ -108,7 +110,12 @@ class TemplateSet:
         except jinja2.TemplateSyntaxError as exc:
             where = f"{exc.filename or exc.name}, line {exc.lineno}"
             raise TemplateError(f"{where}: {exc.message}") from exc
-        except (jinja2.TemplateError, TemplateError, ValueError, TypeError) as exc:
+        except TemplateError as exc:
+            # A file the loader refused (the message names it) or a bound of the sandbox:
+            # said where in a template it happened, if it did in one.
+            where = _where(exc, self.folder, "")
+            raise TemplateError(f"{where}: {exc.message}" if where else exc.message) from exc
+        except (jinja2.TemplateError, ValueError, TypeError) as exc:
             raise TemplateError(f"{_where(exc, self.folder, name)}: {exc}") from exc
         except Exception as exc:
             # Whatever else fails inside a template ({{ 1/0 }}, a macro that calls itself for

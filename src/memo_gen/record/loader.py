@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from memo_gen.errors import InputError, MemoGenError
+from memo_gen.official.manifest import open_regular
 from memo_gen.record.limits import DEFAULT_LIMITS, Limits
 from memo_gen.resources import sample_record_path
 
@@ -29,20 +31,22 @@ def read_bytes(
     source: str | Path, *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES, stdin: BinaryIO | None = None
 ) -> bytes:
     """The raw bytes of a file, or of standard input for ``-``, refusing more than
-    ``max_bytes``."""
+    ``max_bytes``. Only a regular file is read (a link to one is followed): a named pipe
+    would wait for a writer for ever, a device such as /dev/zero never end."""
     try:
         if str(source) == STDIN:
             data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
         else:
-            with Path(source).open("rb") as handle:
+            with open_regular(Path(source), follow=True) as handle:
                 data = handle.read(max_bytes + 1)
     except FileNotFoundError as exc:
         raise InputError(
             "no such file; check the name, or start a record with `memo-gen new PATH`"
         ) from exc
-    except IsADirectoryError as exc:
-        raise InputError("is a folder, not a record file") from exc
     except OSError as exc:
+        kind = _not_a_file(source)
+        if kind is not None:
+            raise InputError(kind) from exc
         raise InputError(
             f"cannot be read: {exc.strerror or exc}; check the file's permissions"
         ) from exc
@@ -52,6 +56,23 @@ def read_bytes(
             "with --max-input-size"
         )
     return data
+
+
+def _not_a_file(source: str | Path) -> str | None:
+    """Why ``source`` is refused when it is not a regular file, else ``None``."""
+    try:
+        mode = Path(source).stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a record file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a record file; to read a pipe, give - (standard input)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a record file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a record file"
+    return None
 
 
 def decode(data: bytes) -> str:
@@ -86,7 +107,9 @@ def parse_record(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> VisitR
     from memo_gen.record.readers import read_json, read_yaml
     from memo_gen.record.validate import validate_record
 
-    data, lines = (read_json if fmt == "json" else read_yaml)(text)
+    # No mapping of a record holds more keys than a list may hold entries (the glossary at
+    # most that): one that does is refused while it is read, not key by key.
+    data, lines = (read_json if fmt == "json" else read_yaml)(text, limits.max_items)
     if data is None:
         raise InputError("the file holds no data (only comments?); start from `memo-gen new PATH`")
     return validate_record(data, lines, limits)

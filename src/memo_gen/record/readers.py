@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from memo_gen.errors import InputError, Problem
+from memo_gen.errors import InputError, InvalidRecordError, Problem
 
 Path_ = tuple[str | int, ...]
 Lines = dict[Path_, int]
@@ -221,25 +221,45 @@ def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> str:
     return f"the character {code} is not allowed in YAML{where}; remove it"
 
 
-def _check_nesting(text: str) -> None:
-    """Refuse YAML nested more than :data:`MAX_DEPTH` levels before composing it: the
-    composer recurses once per level, and libyaml's overflows the C stack (the process dies)
-    at a few ten thousand levels. The parser's events come from a loop, not recursion.
-    (The builder applies the exact limit, counted on the paths of values, afterwards.)"""
-    depth = 0
+def _check_shape(text: str, max_keys: int | None) -> None:
+    """Refuse YAML nested more than :data:`MAX_DEPTH` levels, or with a mapping of more
+    than ``max_keys`` keys, before composing it. The composer recurses once per level, and
+    libyaml's overflows the C stack (the process dies) at a few ten thousand levels; and
+    composing, building and checking a mapping of 200,000 keys takes seconds that a record
+    (whose mappings hold a few dozen fields, a glossary at most ``max_keys``) never needs.
+    The parser's events come from a loop, not recursion. (The builder applies the exact
+    depth limit, counted on the paths of values, afterwards.)"""
+    # For each open collection: its first line if it is a mapping, and the nodes in it.
+    open_: list[tuple[int | None, list[int]]] = []
     for event in yaml.parse(text, Loader=_Composer):
+        if isinstance(event, yaml.NodeEvent) and open_:
+            start, count = open_[-1]
+            count[0] += 1
+            if start is not None and max_keys is not None and count[0] > 2 * max_keys:
+                raise too_many_keys(max_keys, start)
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH + 1:
+            mapping = isinstance(event, yaml.MappingStartEvent)
+            open_.append((_line(event) if mapping else None, [0]))
+            if len(open_) > MAX_DEPTH + 1:
                 raise InputError(f"the data is nested more than {MAX_DEPTH} levels deep")
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            depth -= 1
+            open_.pop()
 
 
-def read_yaml(text: str) -> tuple[Any, Lines]:
-    """Parse one YAML document safely; raise :class:`InputError` with every problem found."""
+def too_many_keys(max_keys: int, line: int) -> InvalidRecordError:
+    """A mapping of more than ``max_keys`` keys, refused as soon as it is seen."""
+    return InvalidRecordError(
+        f"not a valid visit record: the mapping that starts on line {line:,} has more than "
+        f"{max_keys:,} keys, over the limit of {max_keys:,} entries; remove some, or raise "
+        f"the limit with --max-items"
+    )
+
+
+def read_yaml(text: str, max_keys: int | None = None) -> tuple[Any, Lines]:
+    """Parse one YAML document safely; raise :class:`InputError` with every problem found
+    (:class:`InvalidRecordError` for a mapping of more than ``max_keys`` keys)."""
     try:
-        _check_nesting(text)
+        _check_shape(text, max_keys)
         root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -280,13 +300,20 @@ class _JsonReader:
     """A small strict JSON parser (RFC 8259) that records the line of every value and refuses
     duplicate keys, ``NaN`` and ``Infinity``."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, max_keys: int | None = None) -> None:
         self.text = text
+        self.max_keys = max_keys
         self.lines: Lines = {}
         self.problems: list[Problem] = []
+        self._counted = (0, 1)  # a position, and the line it is on
 
     def line_at(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1
+        # Counted on from the last position asked for (the reader moves forward), not from
+        # the start each time: that took minutes for a file of 400,000 values.
+        start, line = self._counted if pos >= self._counted[0] else (0, 1)
+        line += self.text.count("\n", start, pos)
+        self._counted = (pos, line)
+        return line
 
     def fail(self, pos: int, what: str) -> InputError:
         column = pos - (self.text.rfind("\n", 0, pos) + 1) + 1
@@ -348,6 +375,7 @@ class _JsonReader:
                 raise self.fail(pos, "expected ',' or ']'")
 
     def object(self, pos: int, path: Path_) -> tuple[dict[str, Any], int]:
+        start_line = self.line_at(pos)
         result: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         pos = self.skip(pos)
@@ -372,6 +400,8 @@ class _JsonReader:
                 first_line[key] = key_line
                 self.lines[(*path, key)] = key_line
                 result[key] = value
+                if self.max_keys is not None and len(result) > self.max_keys:
+                    raise too_many_keys(self.max_keys, start_line)
             pos = self.skip(pos)
             if self.text.startswith(",", pos):
                 pos += 1
@@ -381,9 +411,10 @@ class _JsonReader:
                 raise self.fail(pos, "expected ',' or '}'")
 
 
-def read_json(text: str) -> tuple[Any, Lines]:
-    """Parse JSON strictly; raise :class:`InputError` with every problem found."""
-    reader = _JsonReader(text)
+def read_json(text: str, max_keys: int | None = None) -> tuple[Any, Lines]:
+    """Parse JSON strictly; raise :class:`InputError` with every problem found
+    (:class:`InvalidRecordError` for an object of more than ``max_keys`` keys)."""
+    reader = _JsonReader(text, max_keys)
     data, end = reader.value(0, ())
     end = reader.skip(end)
     if end != len(text):

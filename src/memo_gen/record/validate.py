@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
 import math
+import unicodedata
 from collections.abc import Iterator
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from memo_gen.errors import InvalidRecordError, Problem
+from memo_gen.errors import MAX_PROBLEMS, InvalidRecordError, Problem
 from memo_gen.record.codes import COUNTRY_CODES
 from memo_gen.record.fields import PartialDate
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
@@ -45,6 +47,10 @@ REFERENCES = (
 )
 
 
+TOP = "the top of the record"
+"""How messages name the place of the record's own fields."""
+
+
 @functools.cache
 def _field_places() -> dict[str, list[str]]:
     """Each field name → the places in a record where it belongs (``visit.source``, …);
@@ -54,7 +60,7 @@ def _field_places() -> dict[str, list[str]]:
     def walk(cls: type[BaseModel], path: str, seen: frozenset[type]) -> None:
         for name, info in cls.model_fields.items():
             key = info.alias or name
-            places.setdefault(key, []).append(path or "the top of the record")
+            places.setdefault(key, []).append(path or TOP)
             for inner in _models_in(info.annotation):
                 if inner not in seen:
                     walk(inner, f"{path}.{key}" if path else key, seen | {inner})
@@ -94,15 +100,7 @@ def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
-        key = str(error["loc"][-1]) if error["loc"] else ""
-        places = _field_places()
-        if key in places:
-            # Spelt right, but in the wrong place: say where it belongs.
-            where = ", ".join(dict.fromkeys(places[key]))
-            return f"'{key}' is not a field here; it belongs in {where}"
-        close = difflib.get_close_matches(key, sorted(places), n=1, cutoff=0.75)
-        hint = f" (did you mean '{close[0]}'?)" if close else "; remove it or check its spelling"
-        return f"unknown field{hint}"
+        return _unknown_field(error["loc"])
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')} (got {error['input']!r})"
     if kind == "string_pattern_mismatch":
@@ -114,6 +112,34 @@ def _message(error: ErrorDetails) -> str:
         return _TYPE_MESSAGES[kind]
     text = error["msg"].removeprefix("Value error, ")
     return text[:1].lower() + text[1:]
+
+
+def _unknown_field(loc: tuple[str | int, ...]) -> str:
+    """What to say of a key that is not a field where it is. The suggestion is never the
+    key itself: a name that only looks like a field's (a Cyrillic о, a space at its end, a
+    zero-width character) has the characters that differ named."""
+    path = [part for part in loc if part not in UNION_TAGS]
+    key = str(path[-1]) if path else ""
+    here = ".".join(part for part in path[:-1] if isinstance(part, str)) or TOP
+    places = _field_places()
+    if key in places:
+        # Spelt right, but in the wrong place: say where it belongs.
+        where = ", ".join(dict.fromkeys(places[key]))
+        return f"'{key}' is not a field here; it belongs in {where}"
+    # Characters that look like others or cannot be seen: named beside a suggestion.
+    odd = [c for c in dict.fromkeys(key) if not c.isascii() or not c.isprintable() or c == " "]
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in odd)
+    holds = f": its name holds {names}" if odd else ""
+    # A field of this place first; else one of anywhere, saying where it belongs.
+    fields_here = sorted(name for name, where in places.items() if here in where)
+    close = difflib.get_close_matches(key, fields_here, n=1, cutoff=0.75)
+    if close:
+        return f"unknown field{holds} (did you mean '{close[0]}'?)"
+    close = difflib.get_close_matches(key, sorted(places), n=1, cutoff=0.75)
+    if close:
+        where = ", ".join(dict.fromkeys(places[close[0]]))
+        return f"unknown field{holds} (did you mean '{close[0]}'? it belongs in {where})"
+    return "unknown field; remove it or check its spelling"
 
 
 def line_of(path: Path_, lines: Lines) -> int | None:
@@ -131,18 +157,29 @@ MEMO_DATE_MESSAGE = (
 )
 
 
+def _place(error: ErrorDetails, lines: Lines) -> tuple[str, int | None]:
+    """Where a field error is reported: its dotted path and line (cheap, unlike wording
+    it: problems are ordered and counted by place, and only the first ones worded)."""
+    path = tuple(p for p in error["loc"] if p not in UNION_TAGS)
+    if error["type"] == "missing" and MEMO_DATE[: len(path)] == path:
+        return dotted(MEMO_DATE), line_of(path, lines)
+    if len(path) >= 2 and path[-1] == "[key]":  # a mapping's key, e.g. of the glossary
+        return dotted(path[:-2]) or "(record)", line_of(path[:-1], lines)
+    return dotted(path) or "(record)", line_of(path, lines)
+
+
 def _problem(error: ErrorDetails, lines: Lines) -> Problem:
     path = tuple(p for p in error["loc"] if p not in UNION_TAGS)
-    message = _message(error)
+    where, line = _place(error, lines)
     if error["type"] == "missing" and MEMO_DATE[: len(path)] == path:
         # A record without a document section lacks the one thing of it that is required.
-        return Problem(dotted(MEMO_DATE), MEMO_DATE_MESSAGE, line_of(path, lines))
-    if len(path) >= 2 and path[-1] == "[key]":  # a mapping's key, e.g. of the glossary
+        return Problem(where, MEMO_DATE_MESSAGE, line)
+    message = _message(error)
+    if len(path) >= 2 and path[-1] == "[key]":
         # repr() shows invisible characters escaped, but picks double quotes for a key that
         # holds a single quote; the message always quotes with single ones.
         message = f"key '{repr(str(path[-2]))[1:-1]}': {message}"
-        return Problem(dotted(path[:-2]) or "(record)", message, line_of(path[:-1], lines))
-    return Problem(dotted(path) or "(record)", message, line_of(path, lines))
+    return Problem(where, message, line)
 
 
 def _items(data: Any, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -285,25 +322,49 @@ def validate_record(
     data: Any, lines: Lines | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> VisitRecord:
     """Build a :class:`VisitRecord` from plain data or raise :class:`InvalidRecordError`
-    listing every problem, ordered by line; ``limits`` bounds lists and texts."""
+    listing the problems, ordered by line (the first :data:`MAX_PROBLEMS` worded, the
+    others counted); ``limits`` bounds lists and texts."""
     lines = lines or {}
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind_name(data)}"
         raise InvalidRecordError(
             f"a visit record must be a mapping of fields (visit, document, …); this one is {kind}"
         )
-    problems = check_sizes(data, lines, limits)
+    sizes = check_sizes(data, lines, limits)
+    errors: list[ErrorDetails] = []
     record: VisitRecord | None = None
     try:
         record = VisitRecord.model_validate(data, context=limits.context())
     except ValidationError as exc:
-        problems += [_problem(error, lines) for error in exc.errors()]
-    problems += check_references(data, lines)
-    if problems or record is None:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        problems.sort(key=_order)
-        raise InvalidRecordError(f"not a valid visit record ({count})", problems)
+        errors = exc.errors(include_url=False)
+    references = check_references(data, lines)
+    if sizes or errors or references or record is None:
+        found: list[Problem | ErrorDetails] = [*sizes, *errors, *references]
+        count = f"{len(found):,} problem{'s' if len(found) != 1 else ''}"
+        raise InvalidRecordError(
+            f"not a valid visit record ({count})",
+            _first(found, lines),
+            more=max(len(found) - MAX_PROBLEMS, 0),
+        )
     return record
+
+
+def _first(found: list[Problem | ErrorDetails], lines: Lines) -> list[Problem]:
+    """The first :data:`MAX_PROBLEMS` problems by line (in the order found on one line),
+    a field error worded only if it is among them: wording an unknown field looks for a
+    close name (about half a millisecond), so a record of 200,000 of them took minutes."""
+
+    def place(item: Problem | ErrorDetails) -> tuple[float, str]:
+        if isinstance(item, Problem):
+            return _order(item)
+        where, line = _place(item, lines)
+        return (line if line is not None else math.inf, where)
+
+    first = heapq.nsmallest(MAX_PROBLEMS, range(len(found)), key=lambda i: (place(found[i]), i))
+    return [
+        item if isinstance(item, Problem) else _problem(item, lines)
+        for item in (found[i] for i in first)
+    ]
 
 
 def _kind_name(data: Any) -> str:
