@@ -41,6 +41,9 @@ def report(error: MemoGenError) -> None:
     click.echo(f"Error: {error.line}", err=True)
     for problem in error.problems:
         click.echo(f"  {problem}", err=True)
+    if error.more_problems:
+        plural = "s" if error.more_problems != 1 else ""
+        click.echo(f"  … and {error.more_problems:,} more problem{plural}", err=True)
 
 
 WRITTEN_SO_FAR = "; the records finished are written and in the manifest, nothing of the others"
