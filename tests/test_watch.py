@@ -24,6 +24,7 @@ from typing import IO
 
 import pytest
 
+from memo_gen.document import DocumentKind, Format
 from memo_gen.official.verify import verify_folder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -244,3 +245,23 @@ def test_the_files_written_are_the_files_build_writes(started: Watch, record: Pa
     )
     assert result.returncode == 0, result.stderr
     assert contents(record.parent / "out") == contents(built)
+
+
+def test_a_helper_renders_the_same_bytes_and_is_not_needed() -> None:
+    from memo_gen.helper import Helper
+    from memo_gen.record.loader import load_record
+    from memo_gen.render import Renderer
+
+    renderer = Renderer.create()
+    record = load_record(SAMPLE)
+    kinds: tuple[DocumentKind, ...] = ("memo", "factsheet")
+    formats: tuple[Format, ...] = ("docx", "pdf")
+    alone = [(o.kind, o.format, o.data, o.pages) for o in renderer.outputs(record, kinds, formats)]
+    with Helper() as helper:
+        helped = renderer.outputs(record, kinds, formats, helper=helper)
+        assert [(o.kind, o.format, o.data, o.pages) for o in helped] == alone
+        # A helper that is gone (killed, say): its files are rendered here instead.
+        helper._process.kill()
+        helper._process.join(timeout=DEADLINE)
+        again = renderer.outputs(record, kinds, formats, helper=helper)
+        assert [(o.kind, o.format, o.data, o.pages) for o in again] == alone

@@ -1,12 +1,13 @@
-"""A second process that renders PDFs while this one does the rest (``memo-gen watch``).
+"""A second process that renders some files while this one does the rest (``memo-gen watch``).
 
 Python's threads do not render side by side, processes do. A watch renders the same record
 again and again, so it keeps one helper for its whole life, forked once everything is loaded
 (libraries, fonts, templates): it starts warm and stays warm. As soon as a document is
-composed, its PDF goes to the helper (the document and the theme, pickled: a few
-milliseconds), and this process goes on composing and rendering the DOCX files; the PDF's
-bytes come back when this process needs them. The helper renders with the same code as this
-process (:meth:`memo_gen.files.Backends.output`), so the bytes are the same.
+composed, one of its files goes to the helper (the document and the theme, pickled: a
+millisecond; which file, :meth:`memo_gen.render.Renderer.outputs` decides), and this process
+goes on composing and rendering the others; the file's bytes come back when this process
+needs them. The helper renders with the same code as this process
+(:meth:`memo_gen.files.Backends.output`), so the bytes are the same.
 
 The helper only renders: it never writes a file nor prints. Ctrl-C and a closed terminal are
 this process's to handle (the helper ignores them, as the batch workers of
@@ -25,13 +26,13 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from memo_gen.backends.theme import Theme
-from memo_gen.document import Document
-from memo_gen.errors import MemoGenError, as_error
+from memo_gen.document import Document, Format
+from memo_gen.errors import InternalError, MemoGenError, as_error
 from memo_gen.files import Backends, Output
 
 
 class Helper:
-    """A forked process that renders PDFs for this one, one at a time, in order."""
+    """A forked process that renders files for this one, one at a time, in order."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
@@ -41,42 +42,51 @@ class Helper:
         )
         self._process.start()
         theirs.close()
-        self._owed = 0
-        """Answers sent by the helper and not yet taken (of a render that failed here)."""
+        self._sent = 0
+        """Requests sent, each numbered: its answer comes back with its number."""
         self._gone = False
 
-    def pdf(self, document: Document, theme: Theme, pdfa: bool) -> Callable[[], Output]:
-        """Start rendering ``document`` as PDF (PDF/A with ``pdfa``) in the helper; the call
-        returned waits for it (and raises its error)."""
+    def render(
+        self, document: Document, fmt: Format, theme: Theme, pdfa: bool
+    ) -> Callable[[], Output]:
+        """Start rendering ``document`` in ``fmt`` (a PDF as PDF/A with ``pdfa``, never
+        signed) in the helper; the call returned waits for it (and raises its error). The
+        calls must be made in the order of the requests."""
 
         def here() -> Output:
-            return Backends(theme, pdfa).output(document, "pdf")
+            return Backends(theme, pdfa).output(document, fmt)
 
         if self._gone:
             return here
+        number = self._sent
         try:
-            while self._owed:  # answers to a render that failed here before it took them
-                self._conn.recv()
-                self._owed -= 1
-            self._conn.send((document, theme, pdfa))
-        except (OSError, EOFError):
+            self._conn.send((number, document, fmt, theme, pdfa))
+        except OSError:
             self._gone = True
             return here
-        self._owed += 1
+        self._sent += 1
 
         def wait() -> Output:
             try:
-                answer = self._conn.recv()
+                answer = self._answer(number)
             except (OSError, EOFError):
                 self._gone = True
                 return here()
-            self._owed -= 1
             if isinstance(answer, MemoGenError):
                 raise answer
             assert isinstance(answer, Output)
             return answer
 
         return wait
+
+    def _answer(self, number: int) -> Output | MemoGenError:
+        while True:
+            got, answer = self._conn.recv()
+            if got == number:
+                return answer  # type: ignore[no-any-return]
+            if got > number:
+                raise InternalError("the helper process answered out of order")
+            # An earlier request's answer, not taken: its render failed here meanwhile.
 
     def close(self) -> None:
         """End the helper (it may be rendering: its work is not needed any more)."""
@@ -101,12 +111,12 @@ def _serve(conn: Connection, parent: int) -> None:
     _worker_started(parent)
     while True:
         try:
-            document, theme, pdfa = conn.recv()
+            number, document, fmt, theme, pdfa = conn.recv()
         except (EOFError, OSError):
             return  # the parent closed its end: the watch is over
         try:
-            answer: Output | MemoGenError = Backends(theme, pdfa).output(document, "pdf")
+            answer: Output | MemoGenError = Backends(theme, pdfa).output(document, fmt)
         except Exception as exc:
             answer = as_error(exc)
         with contextlib.suppress(OSError):
-            conn.send(answer)
+            conn.send((number, answer))

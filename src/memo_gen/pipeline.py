@@ -213,7 +213,7 @@ def render_source(
     source: str | None, settings: BuildSettings, helper: Helper | None = None
 ) -> Outcome:
     """Load and render one record (``None``: the sample record), its files in memory;
-    raises its error. A ``helper`` renders PDFs in its own process meanwhile."""
+    raises its error. A ``helper`` renders some files in its own process meanwhile."""
     kinds, formats = settings.kinds, settings.formats
     key = signer(settings.signing_key)
     renderer = _renderer(settings)
@@ -273,7 +273,7 @@ def build(
     finishes rendering (for a progress bar), ``on_outcome`` of each once it is written (or
     failed), in the order of ``sources``, and ``on_manifest`` of the manifest at the end.
     The records finished are written also when the build is interrupted or raises.
-    With ``raise_errors``, a ``helper`` renders PDFs in its process meanwhile
+    With ``raise_errors``, a ``helper`` renders some files in its process meanwhile
     (``memo-gen watch``, :mod:`memo_gen.helper`).
     """
     from memo_gen.folder import recover_folder, refuse_unwritable

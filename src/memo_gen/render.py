@@ -82,21 +82,31 @@ class Renderer:
     ) -> list[Output]:
         """Every asked-for document of a record, in memory, in ``lang`` (default: the
         record's ``document.language``, see :meth:`Composer.choose`); each PDF signed by
-        ``signer`` when one is given. A ``helper`` renders PDFs in its process meanwhile,
-        each as soon as its document is composed (unsigned ones; and not a fact sheet
-        whose fitting laid it out here already)."""
+        ``signer`` when one is given. A ``helper`` renders one file of each document in its
+        process meanwhile, as soon as the document is composed (:meth:`_for_helper`)."""
         documents: list[Document] = []
         elsewhere: dict[tuple[DocumentKind, Format], Callable[[], Output]] = {}
         for kind in kinds:
             document = self.composer.compose(record, kind, lang, draft=self.draft)
             documents.append(document)
-            if helper is not None and signer is None and "pdf" in formats:
-                from memo_gen.backends.pdf import laid_out
-
-                if not laid_out(document, self.theme):
-                    elsewhere[(kind, "pdf")] = helper.pdf(document, self.theme, self.pdfa)
+            if helper is not None:
+                fmt = self._for_helper(document, formats, signer)
+                if fmt is not None:
+                    elsewhere[(kind, fmt)] = helper.render(document, fmt, self.theme, self.pdfa)
         tasks = [(document, fmt) for document in documents for fmt in formats]
         return self.backends.outputs(tasks, signer, elsewhere)
+
+    def _for_helper(
+        self, document: Document, formats: Sequence[Format], signer: Signer | None
+    ) -> Format | None:
+        """Which of a document's files a helper renders: its PDF, the longest to make; its
+        DOCX when the PDF is signed (here, where the key is) or laid out here already (a
+        fact sheet, by its fitting: only its writing is left)."""
+        from memo_gen.backends.pdf import laid_out
+
+        if "pdf" in formats and signer is None and not laid_out(document, self.theme):
+            return "pdf"
+        return "docx" if "docx" in formats else None
 
     def render(
         self,

@@ -176,7 +176,7 @@ def watch(
     """Render ``record`` with ``settings``, then again after every save of it or of a file
     of ``settings.template_dir``, telling ``on_render`` of each; until interrupted (or,
     for tests and benchmarks, after ``renders`` renders). With ``helper``, a second
-    process renders the PDFs meanwhile (:mod:`memo_gen.helper`), unless they are signed.
+    process renders some of the files meanwhile (:mod:`memo_gen.helper`).
 
     ``check`` is called at least every :data:`WAKE` seconds while waiting, and raises to
     end the watch: an interruption that Python could not raise where it landed (inside a
@@ -185,9 +185,7 @@ def watch(
     on_render(_render(1, record, settings, None))
     with contextlib.ExitStack() as stack:
         # Forked now, once everything is loaded, and before the file events' thread starts.
-        beside = None
-        if helper and settings.signing_key is None:
-            beside = stack.enter_context(Helper())
+        beside = stack.enter_context(Helper()) if helper else None
         wakeups = stack.enter_context(Wakeups(record, settings.template_dir))
         number = 1
         while renders is None or number < renders:

@@ -22,8 +22,8 @@ from xml.sax.saxutils import quoteattr
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import OxmlElement, parse_xml
+from docx.oxml.ns import NamespacePrefixedTag, nsdecls, qn
+from docx.oxml.parser import oxml_parser, parse_xml
 
 from memo_gen.document import Metadata, clean
 
@@ -72,11 +72,24 @@ def mm_twips(mm: float) -> int:
 
 
 def el(tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> Element:
-    """A new element; ``attrs`` use prefixed names such as ``w:val``."""
-    element = OxmlElement(tag, {qn(k): v for k, v in attrs.items()} if attrs else None)
+    """A new element; ``attrs`` use prefixed names such as ``w:val``. (What python-docx's
+    ``OxmlElement`` makes, with each name worked out once: a document makes thousands.)"""
+    name, namespaces = _clark(tag)
+    attrib = {_qualified(key): value for key, value in attrs.items()} if attrs else None
+    element = oxml_parser.makeelement(name, attrib=attrib, nsmap=namespaces)
     if text is not None:
         element.text = text
     return element
+
+
+@functools.cache
+def _clark(tag: str) -> tuple[str, dict[str, str]]:
+    """A prefixed tag's ``{namespace}name`` and its namespace declaration."""
+    prefixed = NamespacePrefixedTag(tag)
+    return prefixed.clark_name, prefixed.nsmap
+
+
+_qualified = functools.cache(qn)
 
 
 def sub(parent: Element, tag: str, attrs: dict[str, str] | None = None) -> Element:

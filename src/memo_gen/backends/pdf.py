@@ -256,6 +256,18 @@ def _pinned_rl_config() -> Iterator[None]:
                 setattr(rl_config, name, value)
 
 
+_PARSED: dict[str, dict[tuple[Any, ...], tuple[str, tuple[Any, ...], Any]]] = {}
+"""Paragraphs as ReportLab parsed their markup, by theme, then by look, runs and marker.
+
+Building a paragraph's markup (each letter's font) and parsing it is a fifth of a PDF's
+time. A record saved again (``memo-gen watch``), rendered in several formats or as a draft
+has mostly the same paragraphs: each is parsed once. ReportLab parses markup into fragments
+that a layout reads and never changes (it marks each as text, the same mark each time, and
+works on copies), so paragraphs of equal markup and style can share them."""
+_PARSED_MAX = 20_000
+"""Paragraphs kept per theme (a few MB), at most; then the parsing starts afresh."""
+
+
 class _Paragraph(RLParagraph):  # type: ignore[misc]
     """ReportLab's Paragraph, laid out once per width.
 
@@ -291,6 +303,8 @@ class _Look:
     style: RLStyle
     bold: bool
     italic: bool
+    key: tuple[Any, ...] = ()
+    """What made the style (with the theme): equal keys, equal styles."""
 
 
 class _Story:
@@ -301,6 +315,9 @@ class _Story:
         self.width = theme.text_width_pt
         self.ink = parse_colour(theme.colour, "text colour")
         self._looks: dict[tuple[Any, ...], _Look] = {}
+        if len(_PARSED) >= 8:  # a few themes per process
+            _PARSED.clear()
+        self._parsed = _PARSED.setdefault(repr(theme), {})
 
     def look(
         self,
@@ -348,15 +365,25 @@ class _Story:
                 keepWithNext=int(keep_with_next),
                 **_FIXED_STYLE,
             )
-            self._looks[key] = _Look(style, bold, italic)
+            self._looks[key] = _Look(style, bold, italic, key)
         return self._looks[key]
 
     def para(self, runs: Sequence[Run], look: _Look, marker: str | None = None) -> RLParagraph:
+        key = (look.key, tuple(runs), marker)
+        parsed = self._parsed.get(key)
+        if parsed is not None:
+            text, frags, bullet = parsed
+            return _Paragraph(text, look.style, bulletText=bullet, frags=list(frags))
         text = "".join(self.chain.run_markup(run, look.bold, look.italic) for run in runs)
         if marker is not None:
             marker_markup = self.chain.run_markup(Run(marker), look.bold, look.italic)
             text = f"<bullet>{marker_markup}</bullet>{text}"
-        return _Paragraph(text, look.style)
+        paragraph = _Paragraph(text, look.style)
+        if paragraph.style is look.style and look.key:  # (as it is, for memo-gen's markup)
+            if len(self._parsed) >= _PARSED_MAX:
+                self._parsed.clear()
+            self._parsed[key] = (paragraph.text, tuple(paragraph.frags), paragraph.bulletText)
+        return paragraph
 
     def blocks(self, blocks: Sequence[Block]) -> list[Flowable]:
         story: list[Flowable] = []
