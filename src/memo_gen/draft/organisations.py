@@ -77,7 +77,8 @@ _RU_EXPANDED = re.compile(
 )
 _ACRONYM = r"[A-ZА-ЯЁ]{2,8}"
 _EN_LISTED = re.compile(
-    rf"(?:within|in|of|at|under|with|to|and)\s+(?:the\s+(?:framework|format|platforms?)\s+of\s+)?"
+    rf"(?:(?:within|in|of|at|under|with|to|and)\s+|,\s*)"
+    rf"(?:the\s+(?:framework|format|platforms?)\s+of\s+)?"
     rf"(?:the\s+)?(?P<list>{_ACRONYM}(?:\s*,\s*(?:the\s+)?{_ACRONYM})*(?:,?\s+and\s+(?:the\s+)?{_ACRONYM})?)\b"
 )
 _RU_LISTED = re.compile(

@@ -102,11 +102,14 @@ def split(text: str) -> list[str]:
         rest = text[end:].lstrip()
         if not rest or not (rest[0].isupper() or rest[0] in "\"“«'‘(" or rest[0].isdigit()):
             continue
-        word = re.search(r"([\w.]+)[.!?…]*$", text[start : match.start() + 1])
+        # The word before the stop: only the last few characters are looked at, so that a
+        # long run of letters costs no more than a short one.
+        word = re.search(
+            r"([\w.]+)[.!?…]*$", text[max(start, match.start() - 40) : match.start() + 1]
+        )
         before = word.group(1).rstrip(".").casefold() if word else ""
-        if match.group().startswith(".") and (
-            before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
-        ):
+        initials = re.fullmatch(r"(?:[^\W\d_]\.)*[^\W\d_]", before) is not None  # "J", "G.L"
+        if match.group().startswith(".") and (before in _ABBREVIATIONS or initials):
             continue  # "Mr. Lavrov", "Antony J. Blinken", "млрд. долл."
         sentences.append(text[start:end].strip())
         start = end

@@ -29,18 +29,20 @@ _RU_SAID = (
     r"уточнил|пояснил|резюмировал|выразил)(?:а|и)?"
 )
 _OPEN, _CLOSE = '“"«„', '”"»“'
-_WHO = r"(?P<who>[^\W\d_][\w.'’-]*(?:\s+[^\W\d_][\w.'’-]*){0,4})"
+# Words of at most 40 letters: an unbounded run would make the search quadratic on a long
+# line without spaces.
+_WHO = r"(?P<who>[^\W\d_][\w.'’-]{0,40}(?:\s+[^\W\d_][\w.'’-]{0,40}){0,4})"
 
 _EN_AFTER = re.compile(
-    rf"[“\"](?P<q>[^“”\"]{{8,}}?)[,.!?]?[”\"],?\s+"
+    rf"[“\"](?P<q>[^“”\"]{{8,3000}}?)[,.!?]?[”\"],?\s+"
     rf"(?:{_WHO}\s+{_EN_SAID}|{_EN_SAID}\s+{_WHO.replace('who', 'who2')})(?=[\s.,;:]|$)"
 )
-_EN_BEFORE = re.compile(rf"{_WHO}\s+{_EN_SAID}:\s*[“\"](?P<q>[^“”\"]{{8,}}?)[”\"]")
-_EN_NO_OPENING = re.compile(rf"^(?P<q>[^“”\"]{{20,}}?)[,.!?]?[”\"],?\s+{_WHO}\s+{_EN_SAID}[.,]")
+_EN_BEFORE = re.compile(rf"{_WHO}\s+{_EN_SAID}:\s*[“\"](?P<q>[^“”\"]{{8,3000}}?)[”\"]")
+_EN_NO_OPENING = re.compile(rf"^(?P<q>[^“”\"]{{20,3000}}?)[,.!?]?[”\"],?\s+{_WHO}\s+{_EN_SAID}[.,]")
 _RU_AFTER = re.compile(
-    rf"«(?P<q>[^«»]{{8,}}?)[,.!?]?»,?\s*[—–-]\s*{_RU_SAID}\s+{_WHO}(?=[\s.,;:]|$)"
+    rf"«(?P<q>[^«»]{{8,3000}}?)[,.!?]?»,?\s*[—–-]\s*{_RU_SAID}\s+{_WHO}(?=[\s.,;:]|$)"
 )
-_RU_BEFORE = re.compile(rf"{_WHO}\s+{_RU_SAID}:\s*«(?P<q>[^«»]{{8,}}?)»")
+_RU_BEFORE = re.compile(rf"{_WHO}\s+{_RU_SAID}:\s*«(?P<q>[^«»]{{8,3000}}?)»")
 
 _EN_REPORTED = re.compile(
     r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)\s+(?:also\s+)?"

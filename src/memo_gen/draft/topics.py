@@ -127,8 +127,12 @@ def topic(sentence: Sentence, language: str) -> Topic | None:
         if passive is not None:
             what = re.sub(r"^(?:During|At|In) the \w+\s+", "", passive.group("what").strip())
         elif active is not None:
+            # What was discussed runs to the clause's end: a list keeps its commas ("trade,
+            # energy and culture"), a next verb ends it (", confirmed …", "and agreed …").
             what = re.split(
-                r"[,;.]|\s(?:and|as well as)\s(?=\w+ed\b)", text[active.end() :].strip()
+                r"[;.]|,?\s(?:and|as well as)\s(?=[a-z]+ed\b)|,\s(?=[a-z]+ed\b)"
+                r"|,\s(?:which|where)\b",
+                text[active.end() :].strip(),
             )[0]
             what = what.strip()
         else:
