@@ -10,7 +10,9 @@ a shared machine drift. What it measures:
 * warm: in one process, from the record file to the documents in memory, for memo-gen and for
   the baseline, all four files and each document in each format;
 * batch: ``memo-gen build DIR -j 1`` against ``-j <CPU count>`` on a folder of records;
-* scaling: records with 1×, 10× and 100× the sample's topics, render time and peak memory.
+* scaling: records with 1×, 10× and 100× the sample's topics, render time and peak memory;
+* watch: ``memo-gen watch`` rendering the sample again after each of many saves
+  (``benchmarks/watch.py``), as it runs, always with its helper process, and in one process.
 
 It prints a table and the targets, and writes everything as JSON (``--json``)::
 
@@ -250,6 +252,22 @@ def warm_suite(runs: int, warmups: int) -> tuple[list[Measure], dict[str, Any]]:
     interleaved(cases, runs, warmups)
     check = same_content(renderer.render(record, KINDS, FORMATS), direct_all())
     return [m for m, _ in cases], check
+
+
+def watch_suite(saves: int) -> list[Measure]:
+    import watch
+
+    notes = {
+        "watch: re-render": "a save noticed → 4 files + manifest written",
+        "watch: write": "of which the folder change (fsyncs)",
+        "watch, helper: re-render": "the helper process always",
+        "watch, one process: re-render": "never",
+    }
+    measures = []
+    for mode in watch.MODES:
+        for name, times in watch.watch_saves(saves, mode).items():
+            measures.append(Measure(name, "watch", times=times, note=notes.get(name, "")))
+    return measures
 
 
 def free_cores(work: Path, cpus: int) -> float:
@@ -549,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["cold", "warm", "batch", "scale"],
+        choices=["cold", "warm", "batch", "scale", "watch"],
         help="run only these suites (repeatable)",
     )
     parser.add_argument("--scale-worker", type=Path, help=argparse.SUPPRESS)
@@ -559,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         scale_worker(args.scale_worker)
         return 0
     quick = args.quick
-    suites = set(args.only or ["cold", "warm", "batch", "scale"])
+    suites = set(args.only or ["cold", "warm", "batch", "scale", "watch"])
     cpus = os.cpu_count() or 1
     measures: list[Measure] = []
     check: dict[str, Any] = {}
@@ -583,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
         if "scale" in suites:
             progress("scaling: 1×, 10×, 100× the topics")
             measures += scale_suite(work, runs=2 if quick else 3)
+        if "watch" in suites:
+            progress("watch: saves of the sample record")
+            measures += watch_suite(saves=20 if quick else 30)
     by_name = {m.name: m for m in measures}
     found = targets(by_name, cpus)
     elapsed = time.perf_counter() - started

@@ -1,15 +1,16 @@
 """How fast ``memo-gen watch`` renders a record again after a save.
 
-Runs the watch (:func:`memo_gen.watch.watch`, as ``memo-gen watch`` does) on a copy of the
-sample record, once with its helper process (the default: PDFs rendered in a second process
-meanwhile) and once in one process, and saves the record ``--saves`` times the way editors do
-(a new file renamed over the old one), each save changing the memorandum's reference, which
-both documents print (their footers): every save changes all four files. For each save it
-takes the time the watch reports, from the save noticed to the four files and the manifest
-written, and the part of it that writing them as one change of the folder took (with its
-fsyncs); and the time from the save to that report, seen from outside (which adds the wait
-for the editor's save to settle). It also times, in this process, a warm render of the four
-files in memory (``Renderer.render``) and of each file alone::
+Runs the watch (:func:`memo_gen.watch.watch`) on a copy of the sample record three times:
+as ``memo-gen watch`` runs it (with its helper process, rendering some files meanwhile, when
+the load average leaves a CPU free), always with the helper, and in one process. Each time
+it saves the record ``--saves`` times the way editors do (a new file renamed over the old
+one), each save changing the memorandum's reference, which both documents print (their
+footers): every save changes all four files. For each save it takes the time the watch
+reports, from the save noticed to the four files and the manifest written, and the part of
+it that writing them as one change of the folder took (with its fsyncs); and the time from
+the save to that report, seen from outside (which adds the wait for the editor's save to
+settle). It also times, in this process, a warm render of the four files in memory
+(``Renderer.render``) and of each file alone::
 
     python benchmarks/watch.py              # 30 saves
     python benchmarks/watch.py --saves 20
@@ -46,7 +47,8 @@ import memo_gen.folder
 from memo_gen.pipeline import BuildSettings
 from memo_gen.watch import watch
 
-record, out, helper = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "helper"
+record, out = Path(sys.argv[1]), Path(sys.argv[2])
+helper = {"helper": True, "alone": False, "auto": None}[sys.argv[3]]
 writes = []
 commit = memo_gen.folder.commit
 
@@ -100,10 +102,15 @@ def _save(path: Path, text: str) -> None:
     temporary.replace(path)
 
 
-def watch_saves(saves: int, helper: bool, warmups: int = 3) -> dict[str, list[float]]:
+MODES = {"auto": "watch", "helper": "watch, helper", "alone": "watch, one process"}
+"""How the watch is run: as ``memo-gen watch`` does (the helper when a CPU is free for
+it), always with the helper, never."""
+
+
+def watch_saves(saves: int, mode: str, warmups: int = 3) -> dict[str, list[float]]:
     """Seconds per save: as the watch reports it (all of it, the writing, the rest), and
     from the save to the report."""
-    label = "watch, helper" if helper else "watch, one process"
+    label = MODES[mode]
     found: dict[str, list[float]] = {
         f"{label}: re-render": [],
         f"{label}: render": [],
@@ -115,7 +122,6 @@ def watch_saves(saves: int, helper: bool, warmups: int = 3) -> dict[str, list[fl
         record = work / "visit.yaml"
         original = SAMPLE.read_text(encoding="utf-8")
         record.write_text(original, encoding="utf-8")
-        mode = "helper" if helper else "alone"
         argv = [sys.executable, "-c", WATCH, str(record), str(work / "out"), mode]
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=_environment())
         lines: queue.Queue[str] = queue.Queue()
@@ -174,11 +180,10 @@ def warm_renders(runs: int) -> dict[str, list[float]]:
 
 def measure(saves: int = 30, runs: int = 20) -> dict[str, list[float]]:
     """Every timing of this benchmark, in seconds, by name."""
-    return {
-        **watch_saves(saves, helper=True),
-        **watch_saves(saves, helper=False),
-        **warm_renders(runs),
-    }
+    found: dict[str, list[float]] = {}
+    for mode in MODES:
+        found.update(watch_saves(saves, mode))
+    return {**found, **warm_renders(runs)}
 
 
 def main(argv: list[str] | None = None) -> int:

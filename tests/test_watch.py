@@ -265,3 +265,23 @@ def test_a_helper_renders_the_same_bytes_and_is_not_needed() -> None:
         helper._process.join(timeout=DEADLINE)
         again = renderer.outputs(record, kinds, formats, helper=helper)
         assert [(o.kind, o.format, o.data, o.pages) for o in again] == alone
+
+
+def test_files_written_into_the_template_folder_are_no_save(tmp_path: Path, record: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    watch = Watch(record, templates / "out", "--template-dir", str(templates))
+    try:
+        watch.rendered()
+        watch.wait_for("Watching", "err")
+        time.sleep(3)  # time enough to notice its own files, were they taken for a save
+        save_by_rename(record, record.read_text("utf-8").replace(REFERENCE, "ONCE/1"))
+        watch.rendered()
+        time.sleep(3)
+        renders = [line for name, line in watch.seen if "rendered" in line]
+        while not watch.lines.empty():
+            renders += [line for _, line in [watch.lines.get()] if "rendered" in line]
+        assert len(renders) == 2, renders
+    finally:
+        watch.process.kill()
+        watch.process.wait(timeout=DEADLINE)

@@ -29,7 +29,14 @@ from typing import Any
 
 from memo_gen.errors import MemoGenError, as_error
 from memo_gen.helper import Helper
-from memo_gen.pipeline import BuildResult, BuildSettings, Outcome, build, forget_templates
+from memo_gen.pipeline import (
+    BuildResult,
+    BuildSettings,
+    Outcome,
+    build,
+    default_jobs,
+    forget_templates,
+)
 
 QUIET = 0.05
 """Seconds without a further file event before a save is taken as finished: an editor's save
@@ -64,12 +71,13 @@ class Render:
     number: int
     """1 for the first render, then one more for each save."""
     seconds: float
-    """From the save noticed (or the start) to the files written."""
+    """From the render's start (the save settled) to its files written."""
     result: BuildResult | None = None
     error: MemoGenError | None = None
 
     @property
     def outcome(self) -> Outcome | None:
+        """The record's outcome, when it rendered."""
         return self.result.outcomes[0] if self.result and self.result.outcomes else None
 
 
@@ -81,12 +89,18 @@ def signature(path: Path) -> Signature:
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def template_signatures(folder: Path) -> dict[str, Signature]:
+def template_signatures(folder: Path, output_dir: Path | None = None) -> dict[str, Signature]:
     """Every file of a template folder that a render may read, by its path in the folder
-    (hidden files and editors' backups ``name~`` left out)."""
+    (hidden files, editors' backups ``name~`` and an output folder inside it left out: the
+    files a render writes are no save)."""
     found: dict[str, Signature] = {}
+    skipped = output_dir.resolve() if output_dir is not None else None
     for root, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".") and (Path(root) / name).resolve() != skipped
+        )
         for name in files:
             if name.startswith(".") or name.endswith("~"):
                 continue
@@ -98,14 +112,17 @@ def template_signatures(folder: Path) -> dict[str, Signature]:
 class Files:
     """The files a render reads, and whether they changed since they were last looked at."""
 
-    def __init__(self, record: Path, template_dir: Path | None) -> None:
+    def __init__(self, record: Path, template_dir: Path | None, output_dir: Path) -> None:
         self.record = record
         self.template_dir = template_dir
+        self.output_dir = output_dir
         self._record = signature(record)
         self._templates = self._template_state()
 
     def _template_state(self) -> dict[str, Signature]:
-        return template_signatures(self.template_dir) if self.template_dir else {}
+        if self.template_dir is None:
+            return {}
+        return template_signatures(self.template_dir, self.output_dir)
 
     def changed(self) -> Saved:
         """What changed since the last call (or since this was made)."""
@@ -170,22 +187,23 @@ def watch(
     *,
     quiet: float = QUIET,
     renders: int | None = None,
-    helper: bool = True,
+    helper: bool | None = None,
     check: Callable[[], None] = lambda: None,
 ) -> None:
     """Render ``record`` with ``settings``, then again after every save of it or of a file
     of ``settings.template_dir``, telling ``on_render`` of each; until interrupted (or,
-    for tests and benchmarks, after ``renders`` renders). With ``helper``, a second
-    process renders some of the files meanwhile (:mod:`memo_gen.helper`).
+    for tests and benchmarks, after ``renders`` renders). A second process renders some
+    of the files meanwhile (:mod:`memo_gen.helper`): with ``helper`` always, with
+    ``False`` never, by default when a CPU is free for it (:func:`spare_cpu`).
 
     ``check`` is called at least every :data:`WAKE` seconds while waiting, and raises to
     end the watch: an interruption that Python could not raise where it landed (inside a
     finalizer, say) is dropped, and only the signal handler's record of it is left."""
-    files = Files(record, settings.template_dir)  # before the first render reads them
+    files = Files(record, settings.template_dir, settings.output_dir)  # before the render
     on_render(_render(1, record, settings, None))
     with contextlib.ExitStack() as stack:
         # Forked now, once everything is loaded, and before the file events' thread starts.
-        beside = stack.enter_context(Helper()) if helper else None
+        beside = stack.enter_context(Helper()) if helper is not False else None
         wakeups = stack.enter_context(Wakeups(record, settings.template_dir))
         number = 1
         while renders is None or number < renders:
@@ -193,7 +211,20 @@ def watch(
             saved = _next_save(files, wakeups, quiet, check)
             if saved.theme or saved.templates:
                 forget_templates(settings, theme=saved.theme)
-            on_render(_render(number, record, settings, beside))
+            use = beside if helper or spare_cpu() else None
+            on_render(_render(number, record, settings, use))
+
+
+def spare_cpu() -> bool:
+    """Whether a CPU is free for the helper: the load average of the last minute leaves
+    one of this process's CPUs idle. Where every CPU is busy with other work, a second
+    process only makes a render slower, by the work of handing files over and of sharing
+    a CPU (as measured for ``memo-gen build``'s single record: README, Performance)."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # not known (Windows): try the helper
+        return True
+    return load <= default_jobs() - 1
 
 
 def _next_save(files: Files, wakeups: Wakeups, quiet: float, check: Callable[[], None]) -> Saved:
