@@ -44,7 +44,7 @@ _RU_KINDS = [
     (r"[Сс]овместн(?:ое|ые) заявлени[ея]|[Зз]аявление", "statement"),
     (r"[Пп]рограмм[ау]", "programme"),
     (r"[Пп]лан(?:ы)?", "plan"),
-    (r"[Рр]ешени[ея]", "decision"),
+    (r"[Рр]ешени[ея]|[Пп]остановлени[ея]", "decision"),
     (r"[Кк]онтракт(?:ы)?", "contract"),
 ]
 
@@ -85,18 +85,23 @@ _DENIED = {
 }
 _DETERMINERS = {
     "en": r"(?:(?:of|the|a|an|on|also|several|joint|a number of|two|three|\d+)\s+)*",
-    "ru": r"(?:(?:также|ряд|\d+)\s+)*",
+    # Also up to two adjectives: "был подписан межправительственный меморандум".
+    "ru": r"(?:(?:также|ряд|\d+|[а-яё]+(?:ый|ий|ое|ая|ые|ую|ой|ое))\s+){0,3}",
 }
 _TAIL_STOP = {
     "en": (
         r"\s(?:was|were|is|are|has|have|had|which|that|by|during|"
         r"at|in the presence|following|as well as|and (?:a|an|"
-        r"the)\s|and (?=[a-z]\w*ed\b)|with the participation)\b|"
+        r"the)\s|and (?=[a-z]\w*ed\b)|with the participation|"
+        r"and (?=(?:\w+\s+)?(?:plan|agreement|memorand|protocol|programm?e?|declaration|"
+        r"resolution|decision|treaty|convention|roadmap)))\b|"
         r"[,;:.()\[\]]|\s[-–—]\s"
     ),
     "ru": (
         r"\s(?:был[аои]?|будет|котор\w+|в ходе|в присутствии|"
         r"по итогам|а также|и (?=[а-яё]+(?:ли|ла|л|но|ны)\b)|не|стороны|министры|главы|"
+        r"и (?=(?:[а-яё]+\s+)?(?:план|соглашени|меморандум|протокол|программ|декларац|"
+        r"постановлени|решени|договор|конвенци))|"
         r"[а-яё]+(?:али|яли|или|ыли|ели))\b|[,;:.()\[\]«»]|\s[-–—]\s"
     ),
 }
@@ -277,8 +282,10 @@ def _date_of_sentence(text: str, language: str) -> Any:
     """The one date a sentence gives, complete or in words ("Yesterday in Tashkent, … signed
     a Declaration"): the day of the signing it reports. None when it gives several."""
     dates = [d for d in find_dates(text, language) if d.last is None]
-    if len(dates) != 1 or len(date_spans(text, language)) != 1:
+    if len(dates) != 1:
         return None
+    if any(not dates[0].start <= start < dates[0].end for start, _ in date_spans(text, language)):
+        return None  # another day named without its year: which one is the signing's?
     date = dates[0]
     if date.is_relative:
         return dict(date.value)

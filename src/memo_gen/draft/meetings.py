@@ -44,8 +44,8 @@ _EN_FORMATS = [
     (r"\b(?:held|hold|holds)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}consultations\b", "consultations"),
     (r"\b(?:was|were)\s+(?:also\s+)?received\s+by\b|\breceived\b", "audience"),
     (
-        r"\bmet\b|\bmeets\b|\bmeeting\s+(?:with|between)\b|\b(?:held|had)\s+an?\s+(?:[\w-]+\s+){0,3}"
-        r"meeting\b|\bco-chair(?:ed|s)?\b|\bcalled\s+on\b",
+        r"\bmet\b|\bmeets\b|\bmeetings?\s+(?:with|between)\b|\b(?:held|had)\s+(?:an?\s+)?"
+        r"(?:[\w-]+\s+){0,3}meetings?\b|\bco-chair(?:ed|s)?\b|\bcalled\s+on\b",
         None,
     ),
 ]
@@ -120,12 +120,39 @@ class Meeting:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def meetings(sentence: Sentence, people: list[Person], language: str) -> list[Meeting]:
+    """The meetings a sentence reports: one, or one with each of the others for "held
+    separate meetings with A and B" ("провёл отдельные встречи с …")."""
+    found = meeting(sentence, people, language)
+    if found is None:
+        return []
+    if len(found.people) > 2 and re.search(r"\bseparate\b|отдельн", sentence.text, re.I):
+        host, *others = found.people
+        return [
+            Meeting(
+                found.format,
+                found.title,
+                [host, other],
+                sentence,
+                found.date,
+                found.last,
+                found.city,
+            )
+            for other in others
+        ]
+    return [found]
+
+
 def meeting(sentence: Sentence, people: list[Person], language: str) -> Meeting | None:
     """The meeting a sentence reports, if it names two people or more and how they met."""
     text = sentence.text
-    named = [index for _, index in people_in(text, people, language)]
-    if len(named) < 2:
+    found_people = people_in(text, people, language)
+    named = [index for _, index in found_people]
+    if len(named) < 2 or re.search(r"\brespectively\b|соответственно", text):
         return None
+    with_ = re.search(r"\bwith\b", text) if language == "en" else None
+    if with_ is not None and not any(start < with_.start() for start, _ in found_people):
+        return None  # "the Foreign Secretary held meetings with A and B": who met them?
     if re.search(
         r"\b(?:not|never|will|would|plan\w*|не|будет|планиру\w*)\s+(?:\w+\s+)?(?:meet|hold|held|встрет|провед)",
         text,

@@ -63,6 +63,11 @@ _EN_HEADS = frozenset(
         "Akim",
     ]
 )
+# Fields an office is named after, before its head: "External Affairs Minister".
+_OFFICE_FIELDS = frozenset(
+    ["External", "Affairs", "Trade", "Finance", "Defence", "Defense", "Economy", "Energy",
+     "Interior", "Justice", "Culture", "Health", "Education", "Agriculture", "Transport"]
+)  # fmt: skip
 _EN_MODIFIERS = frozenset(
     [
         "First",
@@ -671,7 +676,9 @@ def _english_offices(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int
         head = i
         first = i
         while first > 0 and (
-            tokens[first - 1].text in _EN_MODIFIERS or tokens[first - 1].text in ("-", "–")
+            tokens[first - 1].text in _EN_MODIFIERS
+            or tokens[first - 1].text in ("-", "–")
+            or tokens[first - 1].text in _OFFICE_FIELDS  # "External Affairs Minister"
         ):
             if tokens[first - 1].text in ("-", "–") and not (
                 first >= 2 and tokens[first - 2].text in _EN_MODIFIERS
@@ -694,7 +701,13 @@ def _english_offices(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int
             ):
                 j += 1
                 continue
-            if word in ("of", "for", "to", "on") and j + 1 < len(tokens):
+            in_institution = (
+                word == "in"
+                and j + 2 < len(tokens)
+                and tokens[j + 1].text == "the"
+                and tokens[j + 2].text in ("Ministry", "Embassy", "Office", "Department")
+            )  # "Secretary (Economic Relations) in the Ministry of External Affairs"
+            if (word in ("of", "for", "to", "on") or in_institution) and j + 1 < len(tokens):
                 k = j + 1
                 while k < len(tokens):
                     word = tokens[k].text
@@ -732,8 +745,11 @@ def _english_offices(text: str, tokens: list[_Token]) -> Iterator[tuple[int, int
             ):
                 j += 1
                 continue
-            if word == "(" and j + 2 < len(tokens) and tokens[j + 2].text == ")":
-                j += 3  # "Additional Secretary (Americas)"
+            close = next(
+                (k for k in range(j + 2, min(j + 6, len(tokens))) if tokens[k].text == ")"), None
+            )
+            if word == "(" and close is not None:
+                j = close + 1  # "Additional Secretary (Americas)", "Secretary (Economic Relations)"
                 continue
             break
         yield first, head, j
@@ -783,6 +799,12 @@ def _english(text: str) -> Iterator[Mention]:
         if name is not None:
             end, written = name
             taken.append((tokens[first].start, tokens[end - 1].end))
+            after_name = re.match(r"\s+of\s+(?:the\s+)?", text[tokens[end - 1].end :])
+            if country is None and after_name is not None:
+                rest = text[tokens[end - 1].end + after_name.end() :]
+                country = next(
+                    (n.code for n in places.countries(rest[:40], "en") if n.start == 0), None
+                )
             yield Mention(office_start, tokens[end - 1].end, written, title, country, honorific)
             continue
         # A surname after the office ("President Tokayev", "Secretary Blinken").

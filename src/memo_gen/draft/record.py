@@ -221,12 +221,12 @@ def assemble(source: Source) -> Tree:
     # Meetings, and the visit's date, place, kind and event.
     meetings: list[meetings_.Meeting] = []
     for sentence in sents:
-        found_meeting = meetings_.meeting(sentence, people, language)
-        if found_meeting is not None and not any(
-            m.format == found_meeting.format and set(m.people) == set(found_meeting.people)
-            for m in meetings
-        ):
-            meetings.append(found_meeting)
+        for found_meeting in meetings_.meetings(sentence, people, language):
+            if not any(
+                m.format == found_meeting.format and set(m.people) == set(found_meeting.people)
+                for m in meetings
+            ):
+                meetings.append(found_meeting)
     for sentence in sents:
         kind = meetings_.visit_kind(sentence.text, language)
         if kind is not None and "kind" not in visit:
@@ -400,15 +400,15 @@ def _visit_place(
 def _place(
     named: places.Named, sentence: Sentence, language: str, named_countries: dict[str, Line]
 ) -> Tree:
-    """A place; a city's country only when the same sentence names that country ("in
+    """A place; a city's country only when the same paragraph names that country ("in
     Brest, Belarus"): that Minsk is in Belarus is not the draft's to add."""
     evidence = sentence.text[named.start : named.end]
     place: Tree = {}
     if named.city is not None:
         place["city"] = Cited(named.city, sentence.line, evidence=evidence)
-        for country in places.countries(sentence.text, language):
+        for country in places.countries(sentence.line.text, language):
             if country.code == named.code:
-                evidence = sentence.text[country.start : country.end]
+                evidence = sentence.line.text[country.start : country.end]
                 place["country"] = _country(named.code, sentence, language, evidence)
                 break
     else:
