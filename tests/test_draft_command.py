@@ -470,7 +470,9 @@ def test_agreements_with_the_status_the_text_gives() -> None:
     assert documents(signed, "ru") == [
         ("Соглашение о сотрудничестве в области образования", "signed")
     ]
-    assert documents("Министры утвердили итоговую декларацию.", "ru") == []  # no title
+    assert documents("Министры утвердили итоговую декларацию.", "ru") == [
+        ("итоговая декларация", "approved")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,13 @@ def agreements(sentence: Sentence, language: str) -> list[Agreement]:
             start = before.start(1)
             if start == 0:
                 break
+        if language == "ru":
+            # Russian adjectives before the head are the name's too: "итоговую декларацию".
+            adjective = re.search(
+                r"(?<![\w-])((?:[а-яё]+(?:ую|ая|ое|ый|ий|ые)\s+){1,2})$", text[:start]
+            )
+            if adjective is not None:
+                start = adjective.start(1)
         tail = re.search(_TAIL_STOP[language], text[head_end:])
         end = head_end + (tail.start() if tail else len(text) - head_end)
         title = text[start:end].strip()
