@@ -45,13 +45,15 @@ _RU_AFTER = re.compile(
 _RU_BEFORE = re.compile(rf"{_WHO}\s+{_RU_SAID}:\s*«(?P<q>[^«»]{{8,3000}}?)»")
 
 _EN_REPORTED = re.compile(
-    r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)\s+(?:also\s+)?"
+    r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)(?:,\s*(?:for (?:his|her) part|in turn),)?"
+    r"\s+(?:also\s+)?"
     r"(?:noted|stressed|emphasi[sz]ed|underlined|underscored|pointed out|said|stated|"
     r"highlighted|reaffirmed|reiterated|told (?:\w+\s+){0,2}?(?=that\b)|added)\b"
     r"(?:\s+that\b)?,?"
 )
 _RU_REPORTED = re.compile(
-    r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)\s+(?:также\s+)?"
+    r"^(?P<who>(?:[^\s,]+\s+){0,7}?[^\s,]+)(?:,\s*(?:в свою очередь|со своей стороны),)?"
+    r"\s+(?:также\s+)?"
     r"(?:отметил|подчеркнул|заявил|сообщил|указал|констатировал|сказал|напомнил|добавил)"
     r"(?:а|и)?\b(?:\s+(?:журналистам|собеседнику|коллеге))?(?:,?\s*что\b)?,?"
 )
