@@ -146,6 +146,30 @@ def test_an_unknown_lang_is_a_usage_error(runner: CliRunner) -> None:
     assert result.exit_code == 2
 
 
+def test_draft_loads_no_rendering_library(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    probe = (
+        "import json, sys\n"
+        "from memo_gen.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    source, record = SNIPPETS / "astana-talks.txt", tmp_path / "visit.yaml"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "draft", str(source), "-o", str(record)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    modules = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert record.exists()
+    rendering = {"reportlab", "docx", "jinja2", "markdown_it", "PIL", "lxml", "pikepdf", "pyhanko"}
+    assert not modules & rendering
+
+
 # --- sources --------------------------------------------------------------------------------
 
 
