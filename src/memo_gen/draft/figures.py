@@ -74,26 +74,10 @@ _UNITS = {
     ],
 }
 _PER = {"en": r"\s+(?:per\s+year|a\s+year|annually|per\s+annum)", "ru": r"\s+(?:в\s+год|ежегодно)"}
-_NOT_COUNTED = frozenset(
-    [
-        "years",
-        "months",
-        "days",
-        "weeks",
-        "hours",
-        "minutes",
-        "seconds",
-        "times",
-        "decades",
-        "centuries",
-        "percent",
-        "people's",
-        "km",
-        "kilometers",
-        "tons",
-        "tonnes",
-    ]
-)
+_NOT_COUNTED = frozenset({
+    "years", "months", "days", "weeks", "hours", "minutes", "seconds", "times", "decades",
+    "centuries", "percent", "people's", "km", "kilometers", "tons", "tonnes"
+})  # fmt: skip
 _QUALIFIERS = {
     "en": [
         (r"about|around|approximately|some|roughly", "about"),

@@ -16,50 +16,12 @@ from memo_gen.draft import places
 from memo_gen.draft.sentences import Sentence
 
 # Abbreviations that are no organisation: countries, currencies, ministries, measures.
-_NOT_ORGANISATIONS = frozenset(
-    [
-        "US",
-        "USA",
-        "UK",
-        "UAE",
-        "RF",
-        "MFA",
-        "MOFA",
-        "FM",
-        "GDP",
-        "USD",
-        "EUR",
-        "RUB",
-        "KZT",
-        "AZN",
-        "UZS",
-        "CNY",
-        "COVID",
-        "AI",
-        "IT",
-        "PR",
-        "TV",
-        "VIP",
-        "CEO",
-        "BTC",
-        "PhD",
-        "РФ",
-        "США",
-        "МИД",
-        "ОАЭ",
-        "ВВП",
-        "СМИ",
-        "HE",
-        "QNA",
-        "APS",
-        "TASS",
-        "RIA",
-        "MEA",
-        "ТАСС",
-        "РИА",
-        "КНР",
-    ]
-)
+_NOT_ORGANISATIONS = frozenset({
+    "US", "USA", "UK", "UAE", "RF", "MFA", "MOFA", "FM", "GDP", "USD", "EUR", "RUB", "KZT",
+    "AZN", "UZS", "CNY", "COVID", "AI", "IT", "PR", "TV", "VIP", "CEO", "BTC", "PhD", "РФ",
+    "США", "МИД", "ОАЭ", "ВВП", "СМИ", "HE", "QNA", "APS", "TASS", "RIA", "MEA", "ТАСС", "РИА",
+    "КНР"
+})  # fmt: skip
 _EN_HEADS = r"(?:Organi[sz]ation|Union|Commonwealth|Forum|Alliance|Summit|United Nations)"
 _EN_WORD = r"(?:[A-Z][\w'’-]*|of|the|and|for|on|in)"
 _EN_NAMED = re.compile(

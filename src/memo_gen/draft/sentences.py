@@ -15,62 +15,12 @@ MAX_SENTENCE = 3_000
 sentence of a readout (a table flattened, a list of links), and reading it would only risk
 a wrong value."""
 
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "no",
-        "nos",
-        "hon",
-        "jr",
-        "sr",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "amb",
-        "rep",
-        "sen",
-        "gov",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "h.e",
-        "inc",
-        "ltd",
-        "co",
-        "dept",
-        "approx",
-        "fig",
-        "art",
-        "para",
-        "г",
-        "гг",
-        "т",
-        "тыс",
-        "млн",
-        "млрд",
-        "трлн",
-        "руб",
-        "долл",
-        "им",
-        "ул",
-        "д",
-        "стр",
-        "ст",
-        "пп",
-        "п",
-        "см",
-    ]
-)
+_ABBREVIATIONS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "nos", "hon", "jr", "sr", "gen", "lt", "col",
+    "maj", "capt", "amb", "rep", "sen", "gov", "vs", "etc", "e.g", "i.e", "u.s", "u.k", "h.e",
+    "inc", "ltd", "co", "dept", "approx", "fig", "art", "para", "г", "гг", "т", "тыс", "млн",
+    "млрд", "трлн", "руб", "долл", "им", "ул", "д", "стр", "ст", "пп", "п", "см"
+})  # fmt: skip
 _END = re.compile(r"[.!?…]+[\"”»’)]*(?=\s+)")
 
 

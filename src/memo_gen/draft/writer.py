@@ -20,36 +20,10 @@ EXCERPT = 72
 """Characters of the source line quoted in a comment."""
 
 _PLAIN = re.compile(r"[^\W\d_][\w .,'’()–—/&+-]*", re.UNICODE)
-_RESERVED = frozenset(
-    [
-        "y",
-        "n",
-        "yes",
-        "no",
-        "on",
-        "off",
-        "true",
-        "false",
-        "null",
-        "~",
-        "Y",
-        "N",
-        "Yes",
-        "No",
-        "On",
-        "Off",
-        "True",
-        "False",
-        "Null",
-        "YES",
-        "NO",
-        "ON",
-        "OFF",
-        "TRUE",
-        "FALSE",
-        "NULL",
-    ]
-)
+_RESERVED = frozenset({
+    "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "Y", "N", "Yes", "No",
+    "On", "Off", "True", "False", "Null", "YES", "NO", "ON", "OFF", "TRUE", "FALSE", "NULL"
+})  # fmt: skip
 
 
 def scalar(value: Any) -> str:
