@@ -56,7 +56,7 @@ def test_wheel_holds_the_package_and_its_entry_point(wheel: zipfile.ZipFile) -> 
         assert f"memo_gen/{module}.py" in names
     assert not any(name.startswith(("tests/", "memo_gen/tests/")) for name in names)
     info = f"memo_gen-{__version__}.dist-info"
-    assert "memo-gen = memo_gen.cli:main" in wheel.read(f"{info}/entry_points.txt").decode()
+    assert "memo-gen = memo_gen.__main__:main" in wheel.read(f"{info}/entry_points.txt").decode()
     metadata = wheel.read(f"{info}/METADATA").decode()
     assert f"Version: {__version__}\n" in metadata
     assert "Requires-Python: >=3.11" in metadata
