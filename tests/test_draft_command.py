@@ -128,6 +128,13 @@ def test_unreadable_sources_are_input_errors(
     assert list(tmp_path.iterdir()) == ([source] if content is not None else [])
 
 
+def test_a_source_over_the_size_limit_is_refused(runner: CliRunner) -> None:
+    source = SNIPPETS / "astana-talks.txt"
+    result = invoke(runner, "draft", str(source), "--max-input-size", "100")
+    assert result.exit_code == 3
+    assert "larger than 100 bytes" in result.stderr
+
+
 def test_a_folder_is_not_a_source(runner: CliRunner, tmp_path: Path) -> None:
     result = invoke(runner, "draft", str(tmp_path))
     assert result.exit_code == 3
@@ -570,6 +577,9 @@ def test_every_value_names_its_source_line(name: str) -> None:
     values = 0
     for row in drafted_record.text().splitlines():
         if not row.strip() or row.lstrip().startswith("#") or row.rstrip().endswith(":"):
+            continue
+        if row.lstrip().startswith("language:"):
+            assert "# the source's language: most of its letters are" in row
             continue
         match = _COMMENTED.match(row)
         assert match is not None, row

@@ -215,7 +215,7 @@ def assemble(source: Source) -> Tree:
     ]
 
     tree: Tree = {"document": {}, "visit": {}}
-    tree["document"]["language"] = Cited(language, source.lines[0], evidence="")
+    tree["document"]["language"] = Cited(language, source.lines[0], note=_language_note(source))
     visit: Tree = tree["visit"]
 
     # Meetings, and the visit's date, place, kind and event.
@@ -280,6 +280,13 @@ def assemble(source: Source) -> Tree:
     if "date" in visit["source"]:
         _offsets(tree)
     return tree
+
+
+def _language_note(source: Source) -> str:
+    if source.language_given:
+        return "the source's language, as --lang gives it"
+    script = "Cyrillic" if source.language == "ru" else "Latin"
+    return f"the source's language: most of its letters are {script}"
 
 
 def _dateline(source: Source) -> tuple[Line, int, str | None] | None:
@@ -665,7 +672,7 @@ def _source(
                 text = line.text[dates[0].start : dates[0].end]
                 fields["date"] = Cited(dates[0].value, line, evidence=text)
                 break
-    fields["language"] = Cited(language, source.lines[0], evidence="")
+    fields["language"] = Cited(language, source.lines[0], note=_language_note(source))
     visit["source"] = fields
 
 

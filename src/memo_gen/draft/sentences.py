@@ -41,6 +41,8 @@ class Cited:
     evidence: str | None = None
     """The words of the line the value stands for, when they are not the value itself (a
     country's code, a meeting's format)."""
+    note: str | None = None
+    """Where the value comes from, for one no single line gives (the source's language)."""
 
 
 def split(text: str) -> list[str]:

@@ -60,6 +60,8 @@ class Source:
     """The headline, where the markup marks one (an HTML or Markdown heading, a DOCX title)."""
     url: str | None = None
     """The page's own address, where the HTML gives it (canonical link or og:url)."""
+    language_given: bool = False
+    """Whether the language was given (``--lang``) rather than told from the letters."""
 
     def line(self, number: int) -> Line | None:
         """The line with this number."""
@@ -111,7 +113,7 @@ def read_source(
     except MemoGenError as exc:
         raise exc.about(name) from exc
     language = lang if lang is not None else detect_language(lines)
-    return Source(name, lines, language, unit, title, url)
+    return Source(name, lines, language, unit, title, url, language_given=lang is not None)
 
 
 def detect_language(lines: tuple[Line, ...]) -> str:

@@ -68,6 +68,8 @@ def excerpt(cited: Cited, width: int = EXCERPT) -> str:
 
 
 def comment(cited: Cited, source: Source) -> str:
+    if cited.note is not None:
+        return f"# {cited.note}"
     return f'# {source.unit} {cited.line.number}: "{excerpt(cited)}"'
 
 
