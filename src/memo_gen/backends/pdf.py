@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as default
 from typing import Any
 
 from reportlab import rl_config
@@ -256,16 +257,33 @@ def _pinned_rl_config() -> Iterator[None]:
                 setattr(rl_config, name, value)
 
 
-_PARSED: dict[str, dict[tuple[Any, ...], tuple[str, tuple[Any, ...], Any]]] = {}
-"""Paragraphs as ReportLab parsed their markup, by theme, then by look, runs and marker.
+@dataclass
+class _Remembered:
+    """What the PDF backend keeps of the paragraphs it made with one theme.
 
-Building a paragraph's markup (each letter's font) and parsing it is a fifth of a PDF's
-time. A record saved again (``memo-gen watch``), rendered in several formats or as a draft
-has mostly the same paragraphs: each is parsed once. ReportLab parses markup into fragments
-that a layout reads and never changes (it marks each as text, the same mark each time, and
-works on copies), so paragraphs of equal markup and style can share them."""
-_PARSED_MAX = 20_000
-"""Paragraphs kept per theme (a few MB), at most; then the parsing starts afresh."""
+    A record saved again (``memo-gen watch``), rendered in several formats or as a draft has
+    mostly the same paragraphs. Building a paragraph's markup (each letter's font) and
+    parsing it is a fifth of a PDF's time, and breaking its lines about as much: each is
+    done once per paragraph (and width). ReportLab's fragments and lines are read by a
+    layout, never changed (it marks fragments as text, the same mark each time; splitting
+    a paragraph makes new ones), so paragraphs of equal markup and style share them."""
+
+    parsed: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], Any]] = default(default_factory=dict)
+    """By look, runs and marker: the markup as ReportLab cleaned it, its fragments, the
+    bullet's fragments."""
+    lines: dict[tuple[Any, ...], tuple[Any, ...]] = default(default_factory=dict)
+    """By the same and a width: the paragraph as its first layout at that width left it."""
+
+    def keep(self, store: dict[Any, Any], key: Any, value: Any) -> None:
+        if len(store) >= _REMEMBERED_MAX:  # a record edited for hours: start afresh
+            store.clear()
+        store[key] = value
+
+
+_REMEMBERED: dict[str, _Remembered] = {}
+"""By theme (its ``repr``)."""
+_REMEMBERED_MAX = 20_000
+"""Paragraphs (and paragraph widths) kept per theme, at most (a few MB)."""
 
 
 class _Paragraph(RLParagraph):  # type: ignore[misc]
@@ -276,11 +294,16 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
     group and again on the page. A paragraph's lines depend on the width alone (and its text
     and style, which do not change), so a second call for the same width keeps the lines of
     the first, as long as they are still the paragraph's (splitting a paragraph can drop
-    them): half the calls of a memorandum, with the same result.
+    them): half the calls of a memorandum, with the same result. A paragraph not yet laid
+    out takes the lines an equal paragraph had at that width (:class:`_Remembered`).
     """
 
     _wrapped: tuple[float, Any, tuple[float, float]] | None = None
     """The width of the last layout, its lines, and the size it gave."""
+    _remembered: _Remembered | None = None
+    _key: tuple[Any, ...] = ()
+    width: float
+    height: float
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         wrapped = self._wrapped
@@ -291,7 +314,19 @@ class _Paragraph(RLParagraph):  # type: ignore[misc]
             and (self.width, self.height) == wrapped[2]
         ):
             return wrapped[2]
-        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        remembered = self._remembered if wrapped is None else None  # as parsed: never laid out
+        key = (self._key, availWidth)
+        kept = remembered.lines.get(key) if remembered is not None else None
+        if kept is not None:
+            frags, lines, widths, width, height = kept
+            self.frags, self.blPara, self._wrapWidths = list(frags), lines, list(widths)
+            self.width, self.height = width, height
+            size: tuple[float, float] = (width, height)
+        else:
+            size = super().wrap(availWidth, availHeight)
+            if remembered is not None and "blPara" in self.__dict__:
+                lines = (tuple(self.frags), self.blPara, tuple(self._wrapWidths), *size)
+                remembered.keep(remembered.lines, key, lines)
         self._wrapped = (availWidth, self.__dict__.get("blPara"), size)
         return size
 
@@ -315,9 +350,9 @@ class _Story:
         self.width = theme.text_width_pt
         self.ink = parse_colour(theme.colour, "text colour")
         self._looks: dict[tuple[Any, ...], _Look] = {}
-        if len(_PARSED) >= 8:  # a few themes per process
-            _PARSED.clear()
-        self._parsed = _PARSED.setdefault(repr(theme), {})
+        if len(_REMEMBERED) >= 8:  # a few themes per process
+            _REMEMBERED.clear()
+        self._remembered = _REMEMBERED.setdefault(repr(theme), _Remembered())
 
     def look(
         self,
@@ -369,20 +404,22 @@ class _Story:
         return self._looks[key]
 
     def para(self, runs: Sequence[Run], look: _Look, marker: str | None = None) -> RLParagraph:
-        key = (look.key, tuple(runs), marker)
-        parsed = self._parsed.get(key)
+        remembered, key = self._remembered, (look.key, tuple(runs), marker)
+        parsed = remembered.parsed.get(key)
         if parsed is not None:
             text, frags, bullet = parsed
-            return _Paragraph(text, look.style, bulletText=bullet, frags=list(frags))
-        text = "".join(self.chain.run_markup(run, look.bold, look.italic) for run in runs)
-        if marker is not None:
-            marker_markup = self.chain.run_markup(Run(marker), look.bold, look.italic)
-            text = f"<bullet>{marker_markup}</bullet>{text}"
-        paragraph = _Paragraph(text, look.style)
-        if paragraph.style is look.style and look.key:  # (as it is, for memo-gen's markup)
-            if len(self._parsed) >= _PARSED_MAX:
-                self._parsed.clear()
-            self._parsed[key] = (paragraph.text, tuple(paragraph.frags), paragraph.bulletText)
+            paragraph = _Paragraph(text, look.style, bulletText=bullet, frags=list(frags))
+        else:
+            text = "".join(self.chain.run_markup(run, look.bold, look.italic) for run in runs)
+            if marker is not None:
+                marker_markup = self.chain.run_markup(Run(marker), look.bold, look.italic)
+                text = f"<bullet>{marker_markup}</bullet>{text}"
+            paragraph = _Paragraph(text, look.style)
+            if paragraph.style is not look.style or not look.key:
+                return paragraph  # (never, for memo-gen's markup and styles)
+            parsed = (paragraph.text, tuple(paragraph.frags), paragraph.bulletText)
+            remembered.keep(remembered.parsed, key, parsed)
+        paragraph._remembered, paragraph._key = remembered, key
         return paragraph
 
     def blocks(self, blocks: Sequence[Block]) -> list[Flowable]:
