@@ -229,6 +229,13 @@ def _border_attrs(width_pt: float, colour: str) -> dict[str, str]:
 
 def text_run(text: str, look: RunLook | None = None) -> Element:
     """A run of ``text``: each ``\\n`` a line break, each tab a tab, nothing else special."""
+    # Copying a finished run is several times faster than building it again, and a record
+    # saved again (memo-gen watch) or rendered again has mostly the same runs.
+    return copy.deepcopy(_text_run_model(text, look))
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_run_model(text: str, look: RunLook | None) -> Element:
     run = el("w:r")
     if look is not None and look != RunLook():
         run.append(copy.deepcopy(_rpr_model(look)))
