@@ -282,8 +282,8 @@ class _Remembered:
 
 _REMEMBERED: dict[str, _Remembered] = {}
 """By theme (its ``repr``)."""
-_REMEMBERED_MAX = 20_000
-"""Paragraphs (and paragraph widths) kept per theme, at most (a few MB)."""
+_REMEMBERED_MAX = 5_000
+"""Paragraphs (and paragraph widths) kept per theme, at most (about 6 kB each: 30 MB)."""
 
 
 class _Paragraph(RLParagraph):  # type: ignore[misc]
