@@ -91,8 +91,8 @@ def signature(path: Path) -> Signature:
 
 def template_signatures(folder: Path, output_dir: Path | None = None) -> dict[str, Signature]:
     """Every file of a template folder that a render may read, by its path in the folder
-    (hidden files, editors' backups ``name~`` and an output folder inside it left out: the
-    files a render writes are no save)."""
+    (left out: hidden files, editors' backups ``name~`` and autosaves ``#name#``, and an
+    output folder inside it: the files a render writes are no save)."""
     found: dict[str, Signature] = {}
     skipped = output_dir.resolve() if output_dir is not None else None
     for root, folders, files in os.walk(folder):
@@ -102,7 +102,7 @@ def template_signatures(folder: Path, output_dir: Path | None = None) -> dict[st
             if not name.startswith(".") and (Path(root) / name).resolve() != skipped
         )
         for name in files:
-            if name.startswith(".") or name.endswith("~"):
+            if name.startswith((".", "#")) or name.endswith("~"):
                 continue
             path = Path(root) / name
             found[path.relative_to(folder).as_posix()] = signature(path)
