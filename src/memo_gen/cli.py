@@ -217,6 +217,52 @@ def new(path: Path, force: bool) -> None:
     click.echo(str(path))
 
 
+@cli.command()
+@click.argument("source", metavar="SOURCE")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=None,
+    metavar="RECORD",
+    help="Write the drafted record to RECORD [default: standard output].",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ru"]),
+    default=None,
+    help="The source's language [default: Russian when most of its letters are Cyrillic].",
+)
+@click.option("--force", is_flag=True, help="Replace RECORD if it exists.")
+@max_input_option
+def draft(source: str, output: Path | None, lang: str | None, force: bool, max_bytes: int) -> None:
+    """Draft a starter record from a readout, press release or statement.
+
+    SOURCE is plain text, Markdown, HTML or DOCX (- for standard input). Every drafted value
+    carries a comment naming the source line it came from; nothing the source does not state
+    is filled in. What must still be supplied (document.date, the memorandum's own date, at
+    least) is listed on stderr, as `memo-gen validate RECORD` lists it.
+    """
+    from memo_gen.draft.record import draft_source
+    from memo_gen.errors import OutputError
+    from memo_gen.output import write_atomic
+    from memo_gen.resources import schema_path
+
+    drafted = draft_source(
+        source, lang=lang, max_bytes=max_bytes, schema_uri=schema_path().as_uri()
+    )
+    text = drafted.text()
+    if output is None or str(output) == STDIN:
+        click.echo(text, nl=False)
+    else:
+        if output.exists() and not force:
+            raise OutputError(f"{output} exists; choose another name or add --force to replace it")
+        write_atomic(output, text.encode("utf-8"))
+        click.echo(str(output))
+    for problem in drafted.missing():
+        click.echo(f"To supply: {problem}", err=True)
+
+
 _LANG_KEY = "memo_gen.lang"
 
 
@@ -471,6 +517,77 @@ def build(records: tuple[str, ...], **options: Any) -> None:
 
     sources: list[str | None] = [*record_sources(records)] or [None]
     _render(sources, ["docx", "pdf"], options)
+
+
+@cli.command()
+@click.argument("record", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@render_options
+@pdf_options
+def watch(record: Path, **options: Any) -> None:
+    """Render a record's documents in both formats, then again each time the record (or a
+    file of --template-dir) is saved, until Ctrl-C.
+
+    Each render writes the files and manifest.json as `build` does. A save that does not
+    render (a broken record or template) prints its problems, with their line numbers, and
+    leaves the files of the last good render in place; the next save renders again.
+    """
+    import time
+
+    from memo_gen.document import DOCUMENT_KINDS
+    from memo_gen.pipeline import BuildSettings
+    from memo_gen.watch import Render
+    from memo_gen.watch import watch as watch_record
+
+    ctx = click.get_current_context()
+    doc = options["doc"]
+    settings = BuildSettings(
+        kinds=DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),),
+        formats=("docx", "pdf"),
+        output_dir=options["output_dir"],
+        template_dir=options["template_dir"],
+        page_size=options["page_size"],
+        max_bytes=options["max_bytes"],
+        limits=current_limits(),
+        lang=ctx.meta.get(_LANG_KEY),
+        draft=options["draft"],
+        pdfa=options["pdfa"],
+        signing_key=_signing_key(options["sign"], options["sign_reason"], options["sign_location"]),
+    )
+    watched = " and ".join(str(p) for p in (record, options["template_dir"]) if p)
+
+    good = False  # whether a render has written files
+
+    def check() -> None:
+        # An interruption dropped (see _unraisable) or turned into an error by a library:
+        # still Ctrl-C.
+        if _signals:
+            raise Interrupted(_signals[0])
+
+    def rendered(render: Render) -> None:
+        nonlocal good
+        check()
+        now = time.strftime("%H:%M:%S")
+        if render.result is not None and render.outcome is not None:
+            good = True
+            for warning in (*render.result.warnings, *render.outcome.warnings):
+                click.echo(f"Warning: {warning}", err=True)
+            count = len(render.outcome.paths)
+            click.echo(
+                f"{now} rendered {count} files into {settings.output_dir} "
+                f"({render.seconds * 1000:.0f} ms)"
+            )
+        elif render.error is not None:
+            report(render.error)
+            kept = "the last good files stay in place" if good else "nothing written"
+            click.echo(f"{now} not rendered ({kept}); waiting for the next save", err=True)
+        if render.number == 1:
+            click.echo(f"Watching {watched} for saves; Ctrl-C to stop", err=True)
+
+    try:
+        watch_record(record, settings, rendered, check=check)
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        ctx.exit(_told_interrupted(signum, "; stopped watching"))
 
 
 @cli.command()
