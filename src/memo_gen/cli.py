@@ -30,7 +30,7 @@ from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name,
 if TYPE_CHECKING:
     from memo_gen.document import DocumentKind, Format
     from memo_gen.official.signing import SigningKey
-    from memo_gen.pipeline import Outcome
+    from memo_gen.pipeline import BuildSettings, Outcome
     from memo_gen.record.model import VisitRecord
 
 RECORD_HELP = "A visit record (.yaml, .yml or .json), or - for standard input."
@@ -394,18 +394,13 @@ def _ask_passphrase(path: Path) -> bytes | None:
     return str(typed).encode("utf-8")
 
 
-def _render(sources: Sequence[str | None], formats: Sequence[Format], options: Any) -> None:
-    """Build records (:func:`memo_gen.pipeline.build`) and print what became of them: one
-    record, or every record with --debug, has its error raised as it is; several are
-    rendered one by one or in ``--jobs`` worker processes, each failure reported and the
-    others rendered, then a summary and the first failure's exit code. The manifest's path
-    comes last, also after a failure or an interruption."""
+def _settings(formats: Sequence[Format], options: Any) -> BuildSettings:
+    """The build settings the render options give (the signing key read and checked)."""
     from memo_gen.document import DOCUMENT_KINDS
-    from memo_gen.pipeline import BuildSettings, build, default_jobs
+    from memo_gen.pipeline import BuildSettings
 
-    ctx = click.get_current_context()
     doc = options["doc"]
-    settings = BuildSettings(
+    return BuildSettings(
         kinds=DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),),
         formats=tuple(formats),
         output_dir=options["output_dir"],
@@ -413,13 +408,25 @@ def _render(sources: Sequence[str | None], formats: Sequence[Format], options: A
         page_size=options["page_size"],
         max_bytes=options["max_bytes"],
         limits=current_limits(),
-        lang=ctx.meta.get(_LANG_KEY),
+        lang=click.get_current_context().meta.get(_LANG_KEY),
         draft=options["draft"],
         pdfa=options.get("pdfa", False),
         signing_key=_signing_key(
             options.get("sign"), options.get("sign_reason"), options.get("sign_location")
         ),
     )
+
+
+def _render(sources: Sequence[str | None], formats: Sequence[Format], options: Any) -> None:
+    """Build records (:func:`memo_gen.pipeline.build`) and print what became of them: one
+    record, or every record with --debug, has its error raised as it is; several are
+    rendered one by one or in ``--jobs`` worker processes, each failure reported and the
+    others rendered, then a summary and the first failure's exit code. The manifest's path
+    comes last, also after a failure or an interruption."""
+    from memo_gen.pipeline import build, default_jobs
+
+    ctx = click.get_current_context()
+    settings = _settings(formats, options)
     one_by_one = len(sources) == 1 or bool(ctx.find_root().params.get("debug"))
     jobs = options.get("jobs") or default_jobs()
     manifest: list[tuple[Path, Sequence[str]]] = []
@@ -533,26 +540,11 @@ def watch(record: Path, **options: Any) -> None:
     """
     import time
 
-    from memo_gen.document import DOCUMENT_KINDS
-    from memo_gen.pipeline import BuildSettings
     from memo_gen.watch import Render
     from memo_gen.watch import watch as watch_record
 
     ctx = click.get_current_context()
-    doc = options["doc"]
-    settings = BuildSettings(
-        kinds=DOCUMENT_KINDS if doc == "all" else (cast("DocumentKind", doc),),
-        formats=("docx", "pdf"),
-        output_dir=options["output_dir"],
-        template_dir=options["template_dir"],
-        page_size=options["page_size"],
-        max_bytes=options["max_bytes"],
-        limits=current_limits(),
-        lang=ctx.meta.get(_LANG_KEY),
-        draft=options["draft"],
-        pdfa=options["pdfa"],
-        signing_key=_signing_key(options["sign"], options["sign_reason"], options["sign_location"]),
-    )
+    settings = _settings(("docx", "pdf"), options)
     watched = " and ".join(str(p) for p in (record, options["template_dir"]) if p)
 
     good = False  # whether a render has written files
