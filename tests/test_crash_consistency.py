@@ -158,6 +158,7 @@ def test_a_disk_that_fills_at_any_byte_of_the_last_writes_changes_nothing(
     else:
         raise AssertionError("the change never fit")
     monkeypatch.undo()
+    print(f"disk full at {failures} byte boundaries, {boundary - documents} after the documents")
     assert failures == boundaries.index(boundary)
     assert boundary - documents > 1000  # the manifest and the journal: every byte was tried
     assert whole_version(out, old, new) == "new"
