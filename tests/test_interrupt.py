@@ -1,5 +1,5 @@
 """Ctrl-C at any moment of a run, from memo-gen's first line: exit code 130 and one line on
-stderr, never a traceback (issue: a traceback in the first ~100 ms, while modules load).
+stderr, never a traceback (memo-gen printed one in its first ~100 ms, while modules loaded).
 
 The runs start Python with ``-S``: without ``site`` and this installation's ``.pth`` files,
 Python's own start-up takes a few milliseconds, and nearly every moment sampled is
