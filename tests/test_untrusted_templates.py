@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from memo_gen.cli import cli
-from memo_gen.compose.languages import MAX_FILE_BYTES
 from memo_gen.compose.sandbox import MAX_OUTPUT_CHARS, MAX_STEPS, MAX_VALUE_CHARS
 from memo_gen.resources import data_dir, templates_dir
+from memo_gen.template_files import MAX_FILE_BYTES
 from test_documents import docx_text
 
 SECRET = "secret-of-the-user-7f3a"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import stat
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -16,10 +15,9 @@ from typing import Any, Literal, get_args
 
 from memo_gen.document import ParagraphStyle
 from memo_gen.errors import TemplateError
-from memo_gen.official.manifest import open_regular
+from memo_gen.template_files import read_folder_file
 
 THEME_FILE = "theme.toml"
-MAX_THEME_BYTES = 1024 * 1024
 MM = 72 / 25.4
 """Points in a millimetre."""
 
@@ -114,7 +112,7 @@ def theme_for(template_dir: Path | None, page_size: PageSize | None = None) -> T
 def load_theme(folder: Path) -> Theme:
     """Read ``theme.toml`` from a template folder; a missing file gives the defaults."""
     path = folder / THEME_FILE
-    data = _read(path)
+    data = read_folder_file(path, "theme")
     if data is None:
         return Theme()
     try:
@@ -126,36 +124,6 @@ def load_theme(folder: Path) -> Theme:
         return _theme(raw)
     except (KeyError, TypeError, ValueError) as exc:
         raise TemplateError(f"{path}: not a valid theme: {exc}") from exc
-
-
-def _read(path: Path) -> bytes | None:
-    """The bytes of ``theme.toml``, or ``None`` when there is none. A template folder is
-    untrusted input: only a regular file in it is read, never through a symbolic link
-    (the same rules as :func:`memo_gen.compose.languages.read_folder_file`; backends do
-    not import the composer)."""
-    try:
-        with open_regular(path, follow=False) as handle:
-            data = handle.read(MAX_THEME_BYTES + 1)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        try:
-            mode = path.lstat().st_mode
-        except OSError:
-            mode = 0
-        if stat.S_ISLNK(mode):
-            why = (
-                "is a symbolic link; memo-gen reads a template folder's files only from "
-                "inside it: put the file itself there"
-            )
-        elif mode and not stat.S_ISREG(mode):
-            why = "is not a regular file (a folder, a named pipe, a device or a socket)"
-        else:
-            why = f"cannot be read: {exc.strerror or exc}"
-        raise TemplateError(f"{path}: {why}") from exc
-    if len(data) > MAX_THEME_BYTES:
-        raise TemplateError(f"{path}: larger than {MAX_THEME_BYTES:,} bytes; is it a theme?")
-    return data
 
 
 _TEXT_STYLE_KEYS = tuple(f.name for f in fields(TextStyle))

@@ -7,7 +7,7 @@ never come near them.
 * **Files only from inside the folder.** A template name is looked up inside the folder
   (and the shared root of a language set); a symbolic link on the way, or a file that is
   not a regular file (a FIFO, a device), is refused with its name; a file of more than
-  :data:`~memo_gen.compose.languages.MAX_FILE_BYTES` too. Jinja refuses a name with ``..`` itself
+  :data:`~memo_gen.template_files.MAX_FILE_BYTES` too. Jinja refuses a name with ``..`` itself
   (``split_template_path``), and an absolute name (``/etc/passwd``) is looked up inside
   the folder like any other.
 * **Jinja's immutable sandbox.** No attribute beginning with ``_``, no unsafe callable, no
@@ -46,8 +46,8 @@ from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from pydantic import BaseModel
 
-from memo_gen.compose.languages import read_folder_file
 from memo_gen.errors import TemplateError
+from memo_gen.template_files import read_folder_file
 
 MAX_VALUE_CHARS = 5_000_000
 """Characters (or items) in one text or list a template makes: fifty of the longest texts
