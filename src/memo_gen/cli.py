@@ -65,11 +65,10 @@ class MemoGenGroup(click.Group):
             with contextlib.suppress(OSError, ValueError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_SIGNAL_BASE + signal.SIGPIPE)
-        except KeyboardInterrupt as exc:
+        except KeyboardInterrupt:
             if ctx.params.get("debug"):
                 raise
-            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-            ctx.exit(_told_interrupted(signum, WRITTEN_SO_FAR))
+            ctx.exit(_told_interrupted(_first_signal(), WRITTEN_SO_FAR))
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
@@ -577,9 +576,8 @@ def watch(record: Path, **options: Any) -> None:
 
     try:
         watch_record(record, settings, rendered, check=check)
-    except KeyboardInterrupt as exc:
-        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        ctx.exit(_told_interrupted(signum, "; stopped watching"))
+    except KeyboardInterrupt:
+        ctx.exit(_told_interrupted(_first_signal(), "; stopped watching"))
 
 
 @cli.command()
@@ -629,10 +627,20 @@ def verify(folder: Path, trust: tuple[Path, ...]) -> None:
 _signals: list[int] = []
 """The interrupting signals received, in order."""
 
+_ended = False
+"""Set once the command has ended: a signal after that is recorded, not raised."""
+
 
 def _interrupted(signum: int, frame: FrameType | None) -> None:
     _signals.append(signum)
-    raise Interrupted(signum)
+    if not _ended:
+        raise Interrupted(signum)
+
+
+def _first_signal() -> int:
+    # Not the exception's own number: ReportLab re-raises an exception as its class with
+    # its message as the only argument ("paragraph text … caused exception 2").
+    return _signals[0] if _signals else signal.SIGINT
 
 
 def _unraisable(unraisable: Any) -> None:
@@ -644,31 +652,47 @@ def _unraisable(unraisable: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``memo-gen`` script and ``python -m memo_gen``."""
+    global _ended
     if threading.current_thread() is threading.main_thread():
         # Ctrl-C, SIGTERM and SIGHUP (the terminal closed) unwind as an exception, so that
         # the records finished are written and the exit code says what happened.
         for signum in HELD_SIGNALS:
             signal.signal(signum, _interrupted)
         sys.unraisablehook = _unraisable
+    outcome: Any
     try:
         # Not standalone: an interruption that lands outside a command (while click reads
         # the arguments) is told as any other, not as click's "Aborted!".
-        code = cli.main(args=argv, prog_name="memo-gen", standalone_mode=False)
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
-    except (click.Abort, KeyboardInterrupt) as exc:
-        if not _signals and not isinstance(exc, KeyboardInterrupt):
-            click.echo("Aborted!", err=True)
-            code = 1
-        else:
-            code = _told_interrupted(_signals[0] if _signals else signal.SIGINT, "")
-    else:
-        if _signals and code != EXIT_SIGNAL_BASE + _signals[0]:
-            # The interruption was dropped (see _unraisable) or turned into another error
-            # (a record's, in a batch), and the command ran to its end.
-            code = _told_interrupted(_signals[0], " as the command finished")
-    sys.exit(code if isinstance(code, int) else 0)
+        outcome = cli.main(args=argv, prog_name="memo-gen", standalone_mode=False)
+    except (click.ClickException, click.Abort, KeyboardInterrupt) as exc:
+        outcome = exc
+    # No call between the command's end and this line, so no signal handler runs there.
+    _ended = True
+    code = _exit_code(outcome)
+    if threading.current_thread() is threading.main_thread():
+        # Everything is written and told. Python restores the default handlers as it exits,
+        # and a Ctrl-C in those last milliseconds would kill the process without a word.
+        for signum in HELD_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+    sys.exit(code)
+
+
+def _exit_code(outcome: Any) -> int:
+    """The exit code of a command that returned ``outcome`` or raised it, told on stderr."""
+    if isinstance(outcome, click.ClickException):
+        outcome.show()
+        return outcome.exit_code
+    if isinstance(outcome, click.Abort) and not _signals:
+        click.echo("Aborted!", err=True)
+        return 1
+    if isinstance(outcome, (click.Abort, KeyboardInterrupt)):
+        return _told_interrupted(_first_signal(), "")
+    code = outcome if isinstance(outcome, int) else EXIT_OK
+    if _signals and code != EXIT_SIGNAL_BASE + _signals[0]:
+        # The interruption was dropped (see _unraisable) or turned into another error (a
+        # record's, in a batch), and the command ran to its end.
+        return _told_interrupted(_signals[0], " as the command finished")
+    return code
 
 
 def _told_interrupted(signum: int, when: str) -> int:
