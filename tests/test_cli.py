@@ -216,7 +216,7 @@ def test_internal_error_exits_1_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "load_record", broken)
+    monkeypatch.setattr(cli, "read_record", broken)
     result = invoke(runner, "validate")
     assert result.exit_code == 1
     assert result.stderr == (
@@ -378,11 +378,11 @@ FOREIGN_WARNING = """
 import sys, warnings
 import memo_gen.record.loader as loader
 from memo_gen import cli
-load = loader.load_record
-def warning_load(*args, **kwargs):
+read = loader.read_record
+def warning_read(*args, **kwargs):
     warnings.warn("a library's deprecation", UserWarning, stacklevel=1)
-    return load(*args, **kwargs)
-cli.load_record = warning_load
+    return read(*args, **kwargs)
+cli.read_record = warning_read
 cli.main(sys.argv[1:])
 """
 

@@ -25,7 +25,7 @@ from memo_gen.errors import EXIT_OK, EXIT_SIGNAL_BASE, Interrupted, MemoGenError
 from memo_gen.official.signing import PASSPHRASE_VARIABLE
 from memo_gen.output import HELD_SIGNALS
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
-from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, load_record
+from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, display_name, read_record
 
 if TYPE_CHECKING:
     from memo_gen.document import DocumentKind, Format
@@ -160,31 +160,91 @@ def _summary(record: VisitRecord) -> str:
     return ", ".join(f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in parts)
 
 
+_LANG_KEY = "memo_gen.lang"
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    languages = [part.strip() for part in (value or "").split(",") if part.strip()]
+    for language in languages:
+        _language_tag(ctx, param, language)
+    ctx.meta[_LANG_KEY] = tuple(dict.fromkeys(languages))
+
+
+def _language_tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from memo_gen.record.translations import TAG
+
+    if value is not None and not TAG.match(value):
+        raise click.BadParameter(
+            f"{value!r} is not a language tag; give tags such as en, ru, kk or az"
+            + (", separated by commas" if param.name == "lang" else ""),
+            ctx,
+            param,
+        )
+    return value
+
+
+def lang_option(function: Any) -> Any:
+    """``--lang``: the languages of the documents: their template sets (labels, dates and
+    numbers) and their texts, where a record gives a text in several languages."""
+    return click.option(
+        "--lang",
+        metavar="LANG[,LANG…]",
+        default=None,
+        expose_value=False,
+        callback=_set_lang,
+        help="Language of the documents: en, ru, kk or az (or a language of --template-dir); "
+        "several, such as en,ru,kk, write each document in each, the language in its file's "
+        "name [default: the record's document.language; English when there are no templates "
+        "for it].",
+    )(function)
+
+
+def fallback_option(function: Any) -> Any:
+    """``--fallback``: the language whose text stands in for a missing translation."""
+    return click.option(
+        "--fallback",
+        metavar="LANG",
+        default=None,
+        callback=_language_tag,
+        help="Where a text given in several languages lacks the document's language, use "
+        "its text in LANG and say so in the document's source note [default: refuse the "
+        "record, naming each such text].",
+    )(function)
+
+
 @cli.command()
 @click.argument("records", nargs=-1, metavar="[RECORD]...")
 @max_input_option
 @limit_options
+@lang_option
 @click.pass_context
 def validate(ctx: click.Context, records: tuple[str, ...], max_bytes: int) -> None:
     """Check records and print OK or every problem.
 
     With no RECORD, checks the embedded sample record. RECORD may be - for standard input.
+    With --lang, checks the record's texts in each language given: every text given in
+    several languages that lacks one is a problem, so a translator knows what is left.
     Exits with the code of the first record that fails.
     """
+    from memo_gen.record.translations import TextLanguage
+
     debug = bool(ctx.find_root().params.get("debug"))
     sources: list[str | None] = list(records) or [None]
+    languages: tuple[str, ...] = ctx.meta.get(_LANG_KEY, ())
     exit_code = EXIT_OK
     for source in sources:
+        name = "sample record" if source is None else display_name(source)
         try:
-            record = load_record(source, max_bytes=max_bytes, limits=current_limits())
+            read = read_record(source, max_bytes=max_bytes, limits=current_limits())
+            for language in languages or (read.language,):
+                record = read.validated(TextLanguage(language)).record
+                where = f" in {language}" if languages else ""
+                click.echo(f"{name}: OK{where} ({_summary(record)})")
         except MemoGenError as exc:
             if debug:
                 raise
             report(exc)
             exit_code = exit_code or exc.exit_code
-            continue
-        name = "sample record" if source is None else display_name(source)
-        click.echo(f"{name}: OK ({_summary(record)})")
     ctx.exit(exit_code)
 
 
@@ -262,27 +322,6 @@ def draft(source: str, output: Path | None, lang: str | None, force: bool, max_b
         click.echo(f"To supply: {problem}", err=True)
 
 
-_LANG_KEY = "memo_gen.lang"
-
-
-def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    ctx.meta[_LANG_KEY] = value
-
-
-def lang_option(function: Any) -> Any:
-    """``--lang``: the template set (and so the language of labels, dates and numbers)."""
-    return click.option(
-        "--lang",
-        metavar="LANG",
-        default=None,
-        expose_value=False,
-        callback=_set_lang,
-        help="Language of the documents: en or ru (or a language of --template-dir) "
-        "[default: the record's document.language; English when there are no templates "
-        "for it].",
-    )(function)
-
-
 def _with_options(function: Any, options: Sequence[Any]) -> Any:
     """``function`` decorated with ``options``, listed in the order ``--help`` shows them."""
     for option in reversed(options):
@@ -328,6 +367,7 @@ def render_options(function: Any) -> Any:
             "the files are named <record>-memo-draft.<ext> and so on.",
         ),
         lang_option,
+        fallback_option,
         max_input_option,
         limit_options,
     ]
@@ -407,7 +447,8 @@ def _settings(formats: Sequence[Format], options: Any) -> BuildSettings:
         page_size=options["page_size"],
         max_bytes=options["max_bytes"],
         limits=current_limits(),
-        lang=click.get_current_context().meta.get(_LANG_KEY),
+        languages=click.get_current_context().meta.get(_LANG_KEY, ()),
+        fallback=options["fallback"],
         draft=options["draft"],
         pdfa=options.get("pdfa", False),
         signing_key=_signing_key(

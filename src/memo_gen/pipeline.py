@@ -46,7 +46,13 @@ from memo_gen.errors import (
     as_error,
 )
 from memo_gen.record.limits import DEFAULT_LIMITS, Limits
-from memo_gen.record.loader import DEFAULT_MAX_INPUT_BYTES, STDIN, SUFFIXES, display_name, load
+from memo_gen.record.loader import (
+    DEFAULT_MAX_INPUT_BYTES,
+    STDIN,
+    SUFFIXES,
+    display_name,
+    read_record,
+)
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -70,8 +76,12 @@ class BuildSettings:
     page_size: PageSize | None = None
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES
     limits: Limits = DEFAULT_LIMITS
-    lang: str | None = None
-    """The template set's language (``--lang``); ``None``: each record's own."""
+    languages: tuple[str, ...] = ()
+    """The languages to write each document in (``--lang``; the template sets' and the
+    texts'); none: each record's own. With several, each file's name says its language."""
+    fallback: str | None = None
+    """The language whose text stands in for a text the record lacks in the language being
+    written (``--fallback``); none: such a record is refused."""
     draft: bool = False
     pdfa: bool = False
     signing_key: SigningKey | None = None
@@ -214,18 +224,33 @@ def render_source(
 ) -> Outcome:
     """Load and render one record (``None``: the sample record), its files in memory;
     raises its error. A ``helper`` renders some files in its own process meanwhile."""
+    from memo_gen.record.translations import TextLanguage
+
     kinds, formats = settings.kinds, settings.formats
     key = signer(settings.signing_key)
     renderer = _renderer(settings)
-    loaded = load(source, max_bytes=settings.max_bytes, limits=settings.limits)
-    choice = renderer.composer.choose(loaded.record, settings.lang)
-    files = renderer.files(loaded, stem_for(source), kinds, formats, choice, key, helper)
+    read = read_record(source, max_bytes=settings.max_bytes, limits=settings.limits)
+    files: list[RenderedFile] = []
     warnings = []
-    if choice.fell_back_from:
-        warnings.append(
-            f"{_name(source)}: no templates for its language {choice.fell_back_from!r}; writing in "
-            f"{choice.language} (choose with --lang)"
-        )
+    for language in settings.languages or (None,):
+        choice = renderer.composer.folder.choose(language, read.language)
+        written_in = renderer.composer.folder.words(choice.folder).language
+        loaded = read.validated(TextLanguage(written_in, settings.fallback))
+        named = language if len(settings.languages) > 1 else None
+        files += renderer.files(loaded, stem_for(source), kinds, formats, choice, key, helper,
+                                named=named)  # fmt: skip
+        if choice.fell_back_from:
+            warnings.append(
+                f"{_name(source)}: no templates for its language {choice.fell_back_from!r}; "
+                f"writing in {choice.language} (choose with --lang)"
+            )
+        if loaded.fallback:
+            fields = loaded.fallback.fields
+            warnings.append(
+                f"{_name(source)}: {len(fields)} text{'s' if len(fields) != 1 else ''} not in "
+                f"{written_in} taken from {loaded.fallback.language} (said in the source "
+                f"note): {', '.join(fields[:5])}{', …' if len(fields) > 5 else ''}"
+            )
     return Outcome(source, warnings=tuple(warnings), files=tuple(files))
 
 

@@ -22,6 +22,7 @@ from memo_gen.files import Backends, Output
 from memo_gen.official.manifest import ManifestEntry, entry_for
 from memo_gen.record.loader import LoadedRecord
 from memo_gen.record.model import VisitRecord
+from memo_gen.record.translations import Fallback
 
 if TYPE_CHECKING:
     from memo_gen.helper import Helper
@@ -79,15 +80,19 @@ class Renderer:
         lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
         helper: Helper | None = None,
+        fallback: Fallback | None = None,
     ) -> list[Output]:
         """Every asked-for document of a record, in memory, in ``lang`` (default: the
         record's ``document.language``, see :meth:`Composer.choose`); each PDF signed by
         ``signer`` when one is given. A ``helper`` renders one file of each document in its
-        process meanwhile, as soon as the document is composed (:meth:`_for_helper`)."""
+        process meanwhile, as soon as the document is composed (:meth:`_for_helper`). A
+        ``fallback`` (texts from another language) is said in each document's source note."""
         documents: list[Document] = []
         elsewhere: dict[tuple[DocumentKind, Format], Callable[[], Output]] = {}
         for kind in kinds:
-            document = self.composer.compose(record, kind, lang, draft=self.draft)
+            document = self.composer.compose(
+                record, kind, lang, draft=self.draft, fallback=fallback
+            )
             documents.append(document)
             if helper is not None:
                 fmt = self._for_helper(document, formats, signer)
@@ -128,15 +133,19 @@ class Renderer:
         lang: str | LanguageChoice | None = None,
         signer: Signer | None = None,
         helper: Helper | None = None,
+        *,
+        named: str | None = None,
     ) -> list[RenderedFile]:
         """Every asked-for file of a record, named ``<stem>-<kind>.<format>``
-        (``<stem>-<kind>-draft.<format>`` for a draft), with its manifest entry."""
-        outputs = self.outputs(loaded.record, kinds, formats, lang, signer, helper)
+        (``<stem>-<kind>-draft.<format>`` for a draft; with a language ``named``, it follows
+        the kind: ``<stem>-<kind>-kk.<format>``), with its manifest entry."""
+        outputs = self.outputs(loaded.record, kinds, formats, lang, signer, helper, loaded.fallback)
         # A draft never takes the place of the final files (nor of their signatures).
         mark = "-draft" if self.draft else ""
         files = []
         for output in outputs:
-            name = f"{stem}-{output.kind}{mark}.{output.format}"
+            language = f"-{named}" if named else ""
+            name = f"{stem}-{output.kind}{language}{mark}.{output.format}"
             entry = self._entry(name, output, loaded, signed=signer is not None)
             files.append(RenderedFile(name, output.data, entry))
         return files

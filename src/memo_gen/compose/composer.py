@@ -22,6 +22,7 @@ from memo_gen.compose.markdown import to_blocks
 from memo_gen.compose.templating import TemplateSet
 from memo_gen.document import Document, DocumentKind, Furniture, Metadata
 from memo_gen.record.model import VISIT_KINDS, VOCABULARIES, Agreement, Participant, VisitRecord
+from memo_gen.record.translations import Fallback
 from memo_gen.resources import templates_dir
 
 if TYPE_CHECKING:
@@ -195,19 +196,25 @@ class Composer:
         lang: str | LanguageChoice | None = None,
         *,
         draft: bool = False,
+        fallback: Fallback | None = None,
     ) -> Document:
         """The document model of one of a record's documents, in ``lang`` (a language, or the
         set already chosen; default: the record's language, see :meth:`choose`); a
-        ``draft`` carries the watermark."""
+        ``draft`` carries the watermark, and a ``fallback`` is said in the source note."""
         choice = lang if isinstance(lang, LanguageChoice) else self.choose(record, lang)
         templates, formatter = self._set(choice.folder)
         words = formatter.words
-        arranged = {**context(record, words), "words": words}
+        note = formatter.fallback_note(fallback) if fallback else None
+        arranged = {**context(record, words), "words": words, "fallback_note": note}
         properties, page = metadata(record, kind, words), furniture(record, words, draft)
 
         def composed(budget: Budget) -> Composed:
             fit = Fit(budget, formatter)
             rendered = templates.render(f"{kind}.md.j2", {**arranged, "fit": fit})
+            if note is not None and note not in rendered.values:
+                # A template of the user's own that does not print it: the reader must
+                # still be told which texts are not in the document's language.
+                rendered = rendered.with_paragraph(note)
             shown = shorten(rendered, budget.chars, formatter)
             blocks = to_blocks(shown, ChartMaker(record, formatter), rendered)
             longest = max(map(len, rendered.values), default=0)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from memo_gen.compose.languages import COUNTED, Words
 from memo_gen.record.fields import PartialDate
 from memo_gen.record.model import VOCABULARIES, Figure, Participant, Person, Place, RelativeDate
+from memo_gen.record.translations import Fallback, primary
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -34,6 +35,10 @@ def babel_locale(tag: str) -> Locale:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+NAMED_FALLBACKS = 12
+"""How many texts from a fallback language the source note names."""
 
 
 class Formatter:
@@ -129,6 +134,18 @@ class Formatter:
         return self.words.shortened.format(text=cut.rstrip(" ,;:.-–—"))
 
     # --- figures -------------------------------------------------------------------------
+
+    def fallback_note(self, fallback: Fallback) -> str:
+        """What the source note says of the texts a fallback language gave (the first
+        :data:`NAMED_FALLBACKS` named, the others counted)."""
+        language = self.words.term(fallback.language, "language")
+        if language is None:
+            name = babel_locale(self.locale).languages.get(primary(fallback.language))
+            language = name or fallback.language
+        fields = list(fallback.fields[:NAMED_FALLBACKS])
+        if len(fallback.fields) > NAMED_FALLBACKS:
+            fields.append(f"… ({self.number(len(fallback.fields))})")
+        return self.words.fallback_note.format(language=language, fields=", ".join(fields))
 
     def term(self, value: str | None, group: str) -> str:
         """The set's word for a known value (``official`` in ``visit-kind``); a known value

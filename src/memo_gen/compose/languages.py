@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from memo_gen.errors import TemplateError
+from memo_gen.record.translations import primary
 from memo_gen.template_files import read_folder_file
 
 LANGUAGE_FILE = "language.toml"
@@ -66,6 +67,13 @@ class Words:
     holds; ``{what}`` is the word in ``[terms.count-FORM]`` for the count's plural form."""
     shortened: str = "{text}… (full text in the memorandum)"
     """A text of a fact sheet cut short to keep it to one page."""
+    fallback_note: str = (
+        "Where the record gives no text in the language of this document, the text is shown "
+        "in {language}: {fields}."
+    )
+    """Said in the source note when some texts came from the fallback language
+    (``--fallback``): ``{language}`` is the word in ``[terms.language]`` for it (Babel's
+    name of the language when there is none), ``{fields}`` the texts' paths in the record."""
     terms: dict[str, dict[str, str]] = field(default_factory=dict)
     """Words for enumerated values, by group: ``terms["visit-kind"]["official"]``."""
 
@@ -97,7 +105,7 @@ _TEXT_KEYS = (
     "language", "date", "month", "year", "day_month", "page_label", "version",
     "factsheet_title", "memo_keyword", "factsheet_keyword", "approximately", "per", "over",
     "other_participants", "not_given", "status_not_given", "percent", "draft", "more",
-    "shortened",
+    "shortened", "fallback_note",
 )  # fmt: skip
 
 
@@ -127,11 +135,6 @@ def load_words(folder: Path) -> Words:
     ):
         raise TemplateError(f"{path}: [terms.GROUP] tables must map values to text")
     return Words(**values, terms={name: dict(group) for name, group in terms.items()})
-
-
-def primary(tag: str) -> str:
-    """The language subtag of a BCP 47 tag: ``ru-RU`` → ``ru``."""
-    return tag.replace("_", "-").split("-", 1)[0].lower()
 
 
 @dataclass(frozen=True)

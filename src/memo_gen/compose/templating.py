@@ -45,6 +45,11 @@ class RenderedMarkdown:
         never scanned again)."""
         return PLACEHOLDER.sub(lambda match: self.values[int(match.group(1), 36)], text)
 
+    def with_paragraph(self, value: str) -> RenderedMarkdown:
+        """This output with ``value`` as a last paragraph."""
+        end = f"\n\n\ue000{_base36(len(self.values))}\ue001\n"
+        return RenderedMarkdown(self.text.rstrip("\n") + end, (*self.values, value))
+
 
 def _base36(number: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"

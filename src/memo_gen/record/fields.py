@@ -23,6 +23,8 @@ Text rule (applied to every string of a record, at load time):
   long words) and, like a space, drops a zero-width space where a line breaks at it.
 
 A :data:`Line` is one line of such text (a name, a title); a :data:`Text` may hold paragraphs.
+Either may be given in several languages (:mod:`memo_gen.record.translations`); the rule
+applies to the text of the language the record is read in.
 Their lengths are limited (:mod:`memo_gen.record.limits`: 1,000 and 100,000 characters by default,
 ``--max-line-length`` and ``--max-text-length`` raise them).
 """
@@ -53,6 +55,8 @@ from memo_gen.document import CONTROLS, LINE_BREAKS
 from memo_gen.record import glyphs
 from memo_gen.record.codes import COUNTRY_CODES, CURRENCY_CODES
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, from_context
+from memo_gen.record.translations import JSON_SCHEMA as TRANSLATED
+from memo_gen.record.translations import in_language
 
 MAX_LINE = DEFAULT_LIMITS.max_line_length
 MAX_TEXT = DEFAULT_LIMITS.max_text_length
@@ -132,23 +136,25 @@ def _strict_str(value: Any) -> Any:
 Text = Annotated[
     str,
     BeforeValidator(_strict_str),
+    BeforeValidator(in_language),  # before validators run last to first: this one first
     AfterValidator(clean_text),
     AfterValidator(_nonempty),
     AfterValidator(_within("max_text_length", "one text")),
     AfterValidator(drawable_text),
-    Field(json_schema_extra={"maxLength": MAX_TEXT}),
+    WithJsonSchema({"anyOf": [{"type": "string", "maxLength": MAX_TEXT}, TRANSLATED]}),
 ]
 """Text that may span several lines: a paragraph, a summary."""
 
 Line = Annotated[
     str,
     BeforeValidator(_strict_str),
+    BeforeValidator(in_language),
     AfterValidator(clean_text),
     AfterValidator(_nonempty),
     AfterValidator(_single_line),
     AfterValidator(_within("max_line_length", "one line")),
     AfterValidator(drawable_text),
-    Field(json_schema_extra={"maxLength": MAX_LINE}),
+    WithJsonSchema({"anyOf": [{"type": "string", "maxLength": MAX_LINE}, TRANSLATED]}),
 ]
 """One line of text: a name, a title, a label."""
 

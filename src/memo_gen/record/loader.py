@@ -7,7 +7,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from memo_gen.errors import InputError, MemoGenError
 from memo_gen.official.manifest import open_regular
@@ -16,6 +16,8 @@ from memo_gen.resources import sample_record_path
 
 if TYPE_CHECKING:
     from memo_gen.record.model import VisitRecord
+    from memo_gen.record.readers import Lines
+    from memo_gen.record.translations import Fallback, TextLanguage
 
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -101,18 +103,25 @@ def format_of(source: str | Path, text: str) -> str:
 
 
 def parse_record(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> VisitRecord:
-    """A validated record from YAML or JSON text."""
+    """A validated record from YAML or JSON text, in the record's own language."""
+    from memo_gen.record.validate import validate_record
+
+    data, lines = parse_data(text, fmt, limits)
+    return validate_record(data, lines, limits)
+
+
+def parse_data(text: str, fmt: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, Lines]:
+    """The data of YAML or JSON text, and the line of each of its values."""
     # Imported here: pydantic and the model take about 0.2 s to load, which `memo-gen
     # --help` and `--version` (they import this module's constants) do not need.
     from memo_gen.record.readers import read_json, read_yaml
-    from memo_gen.record.validate import validate_record
 
     # No mapping of a record holds more keys than a list may hold entries (the glossary at
     # most that): one that does is refused while it is read, not key by key.
     data, lines = (read_json if fmt == "json" else read_yaml)(text, limits.max_items)
     if data is None:
         raise InputError("the file holds no data (only comments?); start from `memo-gen new PATH`")
-    return validate_record(data, lines, limits)
+    return data, lines
 
 
 @dataclass(frozen=True)
@@ -124,16 +133,49 @@ class LoadedRecord:
     """The file's name without its folder (``-`` for standard input)."""
     sha256: str
     """SHA-256 of the bytes the record was read from, in hex."""
+    fallback: Fallback | None = None
+    """The texts the fallback language gave, when it gave any (``--fallback``)."""
 
 
-def load(
+@dataclass(frozen=True)
+class RecordFile:
+    """A record file read and parsed, to be validated in each language it is written in."""
+
+    data: Any
+    lines: Lines
+    name: str
+    """The file's name without its folder (``-`` for standard input)."""
+    shown: str
+    """How messages name the file."""
+    sha256: str
+    limits: Limits = DEFAULT_LIMITS
+
+    @property
+    def language(self) -> str:
+        """The language the record's ``document.language`` names (English when none)."""
+        from memo_gen.record.validate import record_language
+
+        return record_language(self.data)
+
+    def validated(self, language: TextLanguage | None = None) -> LoadedRecord:
+        """The record with its texts in ``language`` (default: :attr:`language`)."""
+        from memo_gen.record.validate import validate_in
+
+        try:
+            record, fallback = validate_in(self.data, self.lines, self.limits, language)
+        except MemoGenError as exc:
+            raise exc.about(self.shown) from exc
+        return LoadedRecord(record, self.name, self.sha256, fallback)
+
+
+def read_record(
     source: str | Path | None = None,
     *,
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     stdin: BinaryIO | None = None,
     limits: Limits = DEFAULT_LIMITS,
-) -> LoadedRecord:
-    """Load and validate a record; ``None`` means the embedded sample record. ``limits``
+) -> RecordFile:
+    """Read and parse a record; ``None`` means the embedded sample record. ``limits``
     bounds its lists and texts (:mod:`memo_gen.record.limits`).
 
     Every error is a :class:`MemoGenError` whose message begins with the source's name.
@@ -144,13 +186,28 @@ def load(
         text = decode(data)
         if not text.strip():
             raise InputError("the file is empty; start from `memo-gen new PATH`")
-        record = parse_record(text, format_of(source, text), limits)
+        parsed, lines = parse_data(text, format_of(source, text), limits)
     except MemoGenError as exc:
         raise exc.about(display_name(source)) from exc
     name = STDIN if str(source) == STDIN else Path(source).name
     # A file name that is not UTF-8 holds surrogates, which UTF-8 text cannot.
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return LoadedRecord(record, name, hashlib.sha256(data).hexdigest())
+    sha256 = hashlib.sha256(data).hexdigest()
+    return RecordFile(parsed, lines, name, display_name(source), sha256, limits)
+
+
+def load(
+    source: str | Path | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+    stdin: BinaryIO | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    language: TextLanguage | None = None,
+) -> LoadedRecord:
+    """Load and validate a record (:func:`read_record`), its texts in ``language``
+    (default: the record's own)."""
+    read = read_record(source, max_bytes=max_bytes, stdin=stdin, limits=limits)
+    return read.validated(language)
 
 
 def load_record(
@@ -159,6 +216,7 @@ def load_record(
     max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     stdin: BinaryIO | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    language: TextLanguage | None = None,
 ) -> VisitRecord:
     """The record alone of :func:`load`."""
-    return load(source, max_bytes=max_bytes, stdin=stdin, limits=limits).record
+    return load(source, max_bytes=max_bytes, stdin=stdin, limits=limits, language=language).record

@@ -26,6 +26,7 @@ from memo_gen.record.fields import PartialDate
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.record.model import UNION_TAGS, VisitRecord
 from memo_gen.record.readers import Lines, Path_, dotted
+from memo_gen.record.translations import MISSING, TAG, Fallback, TextLanguage
 
 ID_SECTIONS = ("participants", "meetings", "topics", "quotes", "figures", "agreements",
                "initiatives")  # fmt: skip
@@ -319,24 +320,36 @@ def check_sizes(data: Any, lines: Lines, limits: Limits, path: Path_ = ()) -> li
 
 
 def validate_record(
-    data: Any, lines: Lines | None = None, limits: Limits = DEFAULT_LIMITS
+    data: Any,
+    lines: Lines | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    language: TextLanguage | None = None,
 ) -> VisitRecord:
     """Build a :class:`VisitRecord` from plain data or raise :class:`InvalidRecordError`
     listing the problems, ordered by line (the first :data:`MAX_PROBLEMS` worded, the
-    others counted); ``limits`` bounds lists and texts."""
+    others counted); ``limits`` bounds lists and texts, and ``language`` picks the text of
+    each text given in several languages (default: the record's ``document.language``)."""
+    return validate_in(data, lines, limits, language)[0]
+
+
+def validate_in(
+    data: Any,
+    lines: Lines | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    language: TextLanguage | None = None,
+) -> tuple[VisitRecord, Fallback | None]:
+    """:func:`validate_record`, and the texts that ``language``'s fallback gave (none when
+    it gave none)."""
     lines = lines or {}
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind_name(data)}"
         raise InvalidRecordError(
             f"a visit record must be a mapping of fields (visit, document, …); this one is {kind}"
         )
+    language = language or TextLanguage(record_language(data))
     sizes = check_sizes(data, lines, limits)
-    errors: list[ErrorDetails] = []
-    record: VisitRecord | None = None
-    try:
-        record = VisitRecord.model_validate(data, context=limits.context())
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+    outcome = _model_errors(data, limits, language)
+    record, errors = (outcome, []) if isinstance(outcome, VisitRecord) else (None, outcome)
     references = check_references(data, lines)
     if sizes or errors or references or record is None:
         found: list[Problem | ErrorDetails] = [*sizes, *errors, *references]
@@ -346,7 +359,33 @@ def validate_record(
             _first(found, lines),
             more=max(len(found) - MAX_PROBLEMS, 0),
         )
-    return record
+    if language.fallback is None:
+        return record, None
+    # Read again without the fallback: the texts it would lack are those it stood in for.
+    strict = _model_errors(data, limits, TextLanguage(language.language))
+    if isinstance(strict, VisitRecord):
+        return record, None
+    places = [_place(error, lines) for error in strict if error["type"] == MISSING]
+    places.sort(key=lambda place: (place[1] or 0, place[0]))  # in the record's order
+    return record, Fallback(language.fallback, tuple(where for where, _ in places))
+
+
+def record_language(data: Any) -> str:
+    """The language a record's ``document.language`` names, before it is validated
+    (English when it names none)."""
+    document = data.get("document") if isinstance(data, dict) else None
+    language = document.get("language") if isinstance(document, dict) else None
+    return language if isinstance(language, str) and TAG.match(language) else "en"
+
+
+def _model_errors(
+    data: dict[str, Any], limits: Limits, language: TextLanguage
+) -> VisitRecord | list[ErrorDetails]:
+    """The record, or pydantic's errors of it."""
+    try:
+        return VisitRecord.model_validate(data, context={**limits.context(), **language.context()})
+    except ValidationError as exc:
+        return exc.errors(include_url=False)
 
 
 def _first(found: list[Problem | ErrorDetails], lines: Lines) -> list[Problem]:
