@@ -37,6 +37,9 @@ def babel_locale(tag: str) -> Locale:
         return Locale.parse("en")
 
 
+DOTTED_I = frozenset({"az", "tr", "crh", "gag"})
+"""Languages whose i has a dotted capital İ, and whose I is the capital of dotless ı."""
+
 NAMED_FALLBACKS = 12
 """How many texts from a fallback language the source note names."""
 
@@ -228,8 +231,15 @@ class Formatter:
             "people": people,
             "place": place,
             "label": label,
-            "sentence": sentence,
+            "sentence": self.sentence,
         }
+
+    def sentence(self, value: str) -> str:
+        """The first letter in upper case (for labels that start a sentence or a cell), by
+        the language's rule: Azerbaijani and Turkish write i → İ (Python's str.upper gives I)."""
+        if primary(self.locale) in DOTTED_I and value[:1] == "i":
+            return "İ" + value[1:]
+        return sentence(value)
 
 
 def person(value: Person | Participant) -> str:
