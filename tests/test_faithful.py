@@ -75,7 +75,7 @@ from test_nothing_lost import pdf_text
 EXAMPLES = int(os.environ.get("MEMO_GEN_HYPOTHESIS_EXAMPLES", "25"))
 HAVE_PDFTOTEXT = shutil.which("pdftotext") is not None
 READOUTS = Path(__file__).resolve().parent / "fixtures" / "records" / "readouts"
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "kk", "az")
 KINDS: tuple[DocumentKind, ...] = ("memo", "factsheet")
 FORMATS: tuple[Format, ...] = ("docx", "pdf")
 QUOTATION_MARKS = "“”«»"

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,17 @@ def babel_locale(tag: str) -> Locale:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+@dataclass(frozen=True)
+class _Day:
+    """A day that formats itself with a Babel pattern: ``"{first:d MMMM}".format(first=…)``."""
+
+    formatter: Formatter
+    day: dt.date
+
+    def __format__(self, pattern: str) -> str:
+        return self.formatter._format_date(self.day, pattern)
 
 
 DOTTED_I = frozenset({"az", "tr", "crh", "gag"})
@@ -88,8 +100,13 @@ class Formatter:
         )
         if same_year:
             assert isinstance(start, PartialDate) and isinstance(end, PartialDate)
+            days = {"first": _Day(self, start.earliest), "last": _Day(self, end.earliest)}
             if start.month == end.month:
+                if self.words.range_same_month:
+                    return self.words.range_same_month.format(**days)
                 return f"{start.day}–{self.date(end)}"
+            if self.words.range_same_year:
+                return self.words.range_same_year.format(**days)
             first = self._format_date(start.earliest, self.words.day_month)
             return f"{first} – {self.date(end)}"
         return f"{self.date(start)} – {self.date(end)}"

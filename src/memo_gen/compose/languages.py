@@ -45,6 +45,12 @@ class Words:
     """Babel pattern of a year: ``2025`` / ``2025 г.``."""
     day_month: str = "d MMMM"
     """Babel pattern of the first day of a range across months: ``30 April`` – 2 May 2025."""
+    range_same_month: str | None = None
+    """A range of days in one month, its days' Babel patterns in the braces:
+    ``{first:y 'жылғы' d}–{last:d MMMM}`` (default: ``13–15`` and the last day's date)."""
+    range_same_year: str | None = None
+    """A range across months of one year, likewise: ``{first:d MMMM} – {last:d MMMM y}``
+    (default: the first day in ``day_month``, then the last day's date)."""
     page_label: str = "Page {page} of {pages}"
     version: str = "Version {version}"
     factsheet_title: str = "Fact sheet: {title}"
@@ -102,7 +108,8 @@ COUNTED: dict[str, tuple[str, str]] = {
 
 
 _TEXT_KEYS = (
-    "language", "date", "month", "year", "day_month", "page_label", "version",
+    "language", "date", "month", "year", "day_month", "range_same_month", "range_same_year",
+    "page_label", "version",
     "factsheet_title", "memo_keyword", "factsheet_keyword", "approximately", "per", "over",
     "other_participants", "not_given", "status_not_given", "percent", "draft", "more",
     "shortened", "fallback_note",
