@@ -13,7 +13,6 @@ import yaml
 from click.testing import CliRunner
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pypdf import PdfReader
-from tests.test_documents import HAVE_POPPLER, docx_text, pdf_text, squeeze
 
 from memo_gen import cli
 from memo_gen.backends.fonts import face_path
@@ -23,6 +22,7 @@ from memo_gen.compose.languages import load_words
 from memo_gen.record import glyphs
 from memo_gen.record.fields import PartialDate
 from memo_gen.resources import sample_record_path, templates_dir
+from test_documents import HAVE_POPPLER, docx_text, pdf_text, squeeze
 
 KAZAKH = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 AZERBAIJANI = "əğıöüçşƏĞİÖÜÇŞ"

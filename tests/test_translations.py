@@ -12,13 +12,13 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
-from tests.test_documents import docx_text, pdf_text, squeeze
 
 from memo_gen import cli
 from memo_gen.errors import InvalidRecordError
 from memo_gen.record.loader import load_record, parse_record
 from memo_gen.record.translations import TextLanguage
 from memo_gen.resources import STARTER_RECORD, sample_record_path, templates_dir
+from test_documents import docx_text, pdf_text, squeeze
 
 SAMPLE = sample_record_path()
 TITLES = {
