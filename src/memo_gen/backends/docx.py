@@ -90,7 +90,7 @@ def render_docx(document: Document, theme: Theme) -> bytes:
     prepared = _prepared(theme, lang)
     word = docx.Document(io.BytesIO(prepared.package))
     ids = prepared.ids
-    writer = _Writer(word.part, theme, ids)
+    writer = _Writer(word.part, theme, ids, prepared.blocks)
     for block in document.blocks:
         writer.block(block)
     body = word.element.body
@@ -117,7 +117,15 @@ class _Prepared:
     ids: _StyleIds
     styles_name: str
     styles: bytes
+    blocks: dict[tuple[Block, bool, bool], tuple[tuple[Element, ...], bool]] = dataclasses.field(
+        default_factory=dict, compare=False
+    )
+    """The body elements blocks gave in documents of this theme and language
+    (:meth:`_Writer.block`)."""
 
+
+_BLOCKS_MAX = 4_000
+"""Blocks whose elements are kept per theme and language, at most."""
 
 _PREPARED: dict[tuple[str, str], _Prepared] = {}
 
@@ -154,7 +162,13 @@ class _StyleIds:
 class _Writer:
     """Turns blocks into body elements, in order."""
 
-    def __init__(self, part: Any, theme: Theme, ids: _StyleIds) -> None:
+    def __init__(
+        self,
+        part: Any,
+        theme: Theme,
+        ids: _StyleIds,
+        kept: dict[tuple[Block, bool, bool], tuple[tuple[Element, ...], bool]] | None = None,
+    ) -> None:
         self._part = part
         self._theme = theme
         self._ids = ids
@@ -163,6 +177,9 @@ class _Writer:
         self._text_width = pt_twips(theme.text_width_pt)
         self._charts: list[Chart] = []
         self._pictures = 0
+        self._kept = {} if kept is None else kept
+        self._linked = False
+        """Whether a link was written (its relationship's id depends on the links before)."""
 
     def finish(self) -> list[Element]:
         self._flush_charts()
@@ -174,6 +191,29 @@ class _Writer:
             self._charts.append(block)  # consecutive charts share rows, as in the PDF
             return
         self._flush_charts()
+        if isinstance(block, PageBreak):
+            self._break_pending = True
+            return
+        # A record saved again (memo-gen watch) or rendered again has mostly the same blocks:
+        # each block's elements are made once and copied (a block's elements depend on the
+        # block, the theme and language, and whether a page break is pending and anything
+        # came before it), except where they hold a link, whose id depends on what came
+        # before.
+        key = (block, self._break_pending, not self._out)
+        kept = self._kept.get(key)
+        if kept is not None:
+            elements, self._break_pending = kept
+            self._out += [element.__deepcopy__(None) for element in elements]
+            return
+        start, self._linked = len(self._out), False
+        self._build(block)
+        if not self._linked:
+            if len(self._kept) >= _BLOCKS_MAX:  # a record edited for hours: start afresh
+                self._kept.clear()
+            elements = tuple(element.__deepcopy__(None) for element in self._out[start:])
+            self._kept[key] = (elements, self._break_pending)
+
+    def _build(self, block: Block) -> None:
         match block:
             case Heading():
                 level = min(max(block.level, 1), len(self._ids.headings))
@@ -191,8 +231,6 @@ class _Writer:
                 # A rule opens what follows (the signature block): it never ends a page alone.
                 rule = _rule(2, 0.5, theme.table_border, theme.space_after_pt)
                 self._emit(dataclasses.replace(rule, keep_next=True))
-            case PageBreak():
-                self._break_pending = True
 
     def _emit(self, look: ParaLook, runs: Iterable[Element] = ()) -> None:
         if self._break_pending:
@@ -220,6 +258,7 @@ class _Writer:
             if target is None:
                 yield text_run(run.text, look)
                 continue
+            self._linked = True
             rid = self._part.relate_to(target, RT.HYPERLINK, is_external=True)
             link = el("w:hyperlink", {"r:id": rid})
             link.append(

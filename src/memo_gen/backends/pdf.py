@@ -16,6 +16,7 @@ import hashlib
 import io
 import math
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -24,6 +25,7 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle as RLStyle
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, HRFlowable, PageTemplate, Spacer
 from reportlab.platypus import PageBreak as RLPageBreak
@@ -131,7 +133,7 @@ class _LaidOut:
 
     def save(self) -> bytes:
         """The file: what :func:`_build` writes for the same document and theme."""
-        with _pinned_rl_config():
+        with _pinned_rl_config(), _compression_kept():
             self.template.canv.save()
         return self.out.getvalue()
 
@@ -166,7 +168,7 @@ def fits_pages(document: Document, theme: Theme, pages: int) -> bool:
 def _build(document: Document, theme: Theme, out: io.BytesIO) -> int:
     """Lay the document out and write it into ``out``; return its page count."""
     template, pages = _lay_out(document, theme, out)
-    with _pinned_rl_config():
+    with _pinned_rl_config(), _compression_kept():
         template.canv.save()
     return pages
 
@@ -255,6 +257,42 @@ def _pinned_rl_config() -> Iterator[None]:
                 delattr(rl_config, name)
             else:
                 setattr(rl_config, name, value)
+
+
+class _KeptCompression(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
+    """ReportLab's Flate filter, each stream compressed once: a document written again
+    (``memo-gen watch``) has mostly the same font subsets and CMaps, whose compression is
+    half of a fact sheet's. The same bytes compress to the same bytes."""
+
+    def __init__(self) -> None:
+        self.kept: dict[bytes, bytes] = {}
+
+    def encode(self, text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        found = self.kept.pop(data, None)
+        if found is None:
+            found = zlib.compress(data)
+            if len(self.kept) >= _COMPRESSED_MAX:
+                del self.kept[next(iter(self.kept))]  # the one used least lately
+        self.kept[data] = found
+        return found
+
+
+_COMPRESSED_MAX = 256
+"""Streams kept compressed (a page's content changes with its text: mostly fonts')."""
+_KEPT_COMPRESSION = _KeptCompression()
+
+
+@contextlib.contextmanager
+def _compression_kept() -> Iterator[None]:
+    """ReportLab compressing streams with :class:`_KeptCompression` while a file is
+    written (its filter is looked up by name as each stream is made)."""
+    default = pdfdoc.PDFZCompress
+    pdfdoc.PDFZCompress = _KEPT_COMPRESSION
+    try:
+        yield
+    finally:
+        pdfdoc.PDFZCompress = default
 
 
 @dataclass

@@ -13,7 +13,8 @@ reached an ``eval`` in ReportLab, CVE-2023-33733).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -30,6 +31,9 @@ from memo_gen.document import Run, followable
 from memo_gen.document import clean as plain
 from memo_gen.errors import TemplateError
 
+_SUBSETS_KEPT = 256
+"""Font subsets (and their CMaps) kept per process: what a few documents use."""
+
 
 def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     """ReportLab's ToUnicode CMap of a font subset, with each code point as UTF-16BE.
@@ -37,7 +41,14 @@ def _to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
     ReportLab (5.1) writes ``<%04X>``, which for a character beyond U+FFFF (an emoji, Old
     Italic) gives five hex digits, so readers extract U+1F60 for U+1F600, or nothing. UTF-16
     is what the PDF specification asks for; below U+10000 the bytes are the same as before.
+    A document rendered again (``memo-gen watch``) mostly has the same subsets: each CMap is
+    made once.
     """
+    return _unicode_cmap(fontname, tuple(subset))
+
+
+@functools.lru_cache(maxsize=_SUBSETS_KEPT)
+def _unicode_cmap(fontname: str, subset: tuple[int, ...]) -> str:
     pairs = [
         f"<{index:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>"
         for index, code in enumerate(subset)
@@ -83,6 +94,7 @@ def register_family(family: str) -> None:
             font = TTFont(face_name(family, bold, italic), str(path), asciiReadable=1)
         except (OSError, TTFError) as exc:
             raise TemplateError(f"cannot load the font file {path}: {exc}") from exc
+        _keep_subsets(font)
         pdfmetrics.registerFont(font)
         cmaps.append(font.face.charToGlyph)
     # The family mapping is what lets <b>/<i> (and a style that starts in the bold face) find
@@ -95,6 +107,24 @@ def register_family(family: str) -> None:
         boldItalic=face_name(family, True, True),
     )
     _CMAPS[family] = tuple(cmaps)
+
+
+def _keep_subsets(font: TTFont) -> None:
+    """Make each subset of ``font``'s file once: a document rendered again (``memo-gen
+    watch``) mostly embeds the same subsets, and cutting one out of the font file is a
+    tenth of writing a PDF. The subset is a function of the font file and the characters
+    alone, so the bytes are the same."""
+    face: Any = font.face
+    make: Callable[[Sequence[int]], bytes] = face.makeSubset
+
+    @functools.lru_cache(maxsize=_SUBSETS_KEPT)
+    def kept(subset: tuple[int, ...]) -> bytes:
+        return make(list(subset))
+
+    def make_subset(subset: Sequence[int]) -> bytes:
+        return kept(tuple(subset))
+
+    face.makeSubset = make_subset  # this face's alone: ReportLab calls it on the instance
 
 
 def _has_glyph(family: str, char: str, bold: bool, italic: bool) -> bool:
