@@ -9,6 +9,11 @@ goes on composing and rendering the others; the file's bytes come back when this
 needs them. The helper renders with the same code as this process
 (:meth:`memo_gen.files.Backends.output`), so the bytes are the same.
 
+The helper takes a file only when it is free: one asked for while it still renders an
+earlier one is held here, and rendered here once this process has rendered its own files,
+before it waits for the helper's (a busy machine, or a helper slower than this process,
+then costs no waiting for files this process could render meanwhile).
+
 The helper only renders: it never writes a file nor prints. Ctrl-C and a closed terminal are
 this process's to handle (the helper ignores them, as the batch workers of
 :mod:`memo_gen.pipeline` do), and it ends when this process closes it, or dies. A helper
@@ -45,19 +50,30 @@ class Helper:
         self._sent = 0
         """Requests sent, each numbered: its answer comes back with its number."""
         self._gone = False
+        self._latest: _Sent | None = None
+        """The last request sent."""
 
     def render(
         self, document: Document, fmt: Format, theme: Theme, pdfa: bool
     ) -> Callable[[], Output]:
         """Start rendering ``document`` in ``fmt`` (a PDF as PDF/A with ``pdfa``, never
         signed) in the helper; the call returned waits for it (and raises its error). The
-        calls must be made in the order of the requests."""
+        calls must be made in the order of the requests.
+
+        While the helper renders an earlier file, this one is held here instead: rendered
+        here when the call returned is made, or when the earlier file's call is (before it
+        waits for the helper)."""
 
         def here() -> Output:
             return Backends(theme, pdfa).output(document, fmt)
 
         if self._gone:
             return here
+        latest = self._latest
+        if latest is not None and latest.busy(self._conn):
+            held = _Held(here)
+            latest.before.append(held)
+            return held.output
         number = self._sent
         try:
             self._conn.send((number, document, fmt, theme, pdfa))
@@ -65,13 +81,19 @@ class Helper:
             self._gone = True
             return here
         self._sent += 1
+        sent = self._latest = _Sent()
 
         def wait() -> Output:
+            for held in sent.before:  # this process's work first: then the helper's
+                held.run()
+            sent.before.clear()
             try:
                 answer = self._answer(number)
             except (OSError, EOFError):
                 self._gone = True
                 return here()
+            finally:
+                sent.answered = True
             if isinstance(answer, MemoGenError):
                 raise answer
             assert isinstance(answer, Output)
@@ -100,6 +122,42 @@ class Helper:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Sent:
+    """A request sent to the helper, and the files held here until its answer is taken."""
+
+    def __init__(self) -> None:
+        self.answered = False
+        self.before: list[_Held] = []
+
+    def busy(self, conn: Connection) -> bool:
+        """Whether the helper may still be rendering it (its answer is neither taken nor
+        waiting to be read)."""
+        return not self.answered and not conn.poll()
+
+
+class _Held:
+    """A file held here: rendered once, when it is first needed."""
+
+    def __init__(self, render: Callable[[], Output]) -> None:
+        self._render = render
+        self._output: Output | None = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        if self._output is None and self._error is None:
+            try:
+                self._output = self._render()
+            except Exception as exc:  # raised by output(), where the file is asked for
+                self._error = exc
+
+    def output(self) -> Output:
+        self.run()
+        if self._error is not None:
+            raise self._error
+        assert self._output is not None
+        return self._output
 
 
 def _serve(conn: Connection, parent: int) -> None:
