@@ -5,13 +5,14 @@ with a manifest that matches them.
 A change (:func:`commit`) happens under the folder's lock (:func:`locked`), with Ctrl-C,
 SIGTERM and SIGHUP held back, in three steps:
 
-1. **Stage.** Every new file, the new manifest among them, is written and flushed to disk
-   under a hidden staging name ``.memo-gen-stage.<change>.<name>``. A crash here leaves
-   staging files and nothing else: the folder is as it was.
-2. **Decide.** The journal, which lists each staging name and the name it takes, is written
-   and flushed under a staging name too, then renamed to ``.memo-gen-journal.json``. That
-   rename is the moment the change happens: a crash before it undoes the change, a crash
-   after it completes it.
+1. **Stage.** Every new file, the new manifest among them, is written under a hidden
+   staging name ``.memo-gen-stage.<change>.<name>``, and so is the journal, which lists each
+   staging name and the name it takes; then all of them are flushed to disk (together: the
+   disk writes them side by side), and the folder too. A crash here leaves staging files and
+   nothing else: the folder is as it was.
+2. **Decide.** The journal is renamed to ``.memo-gen-journal.json``, once every file it
+   lists and itself are on disk. That rename is the moment the change happens: a crash
+   before it undoes the change, a crash after it completes it.
 3. **Apply.** Each staging file is renamed to its name, replacing the old file atomically;
    the folder is flushed and the journal removed.
 
@@ -35,6 +36,7 @@ import re
 import secrets
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -47,7 +49,7 @@ from memo_gen.official.manifest import (
     read_bounded,
     unsafe_name,
 )
-from memo_gen.output import signals_held, sync_folder, write_new
+from memo_gen.output import signals_held, sync_folder
 
 STAGE_PREFIX = ".memo-gen-stage."
 JOURNAL_NAME = ".memo-gen-journal.json"
@@ -84,10 +86,9 @@ def commit(
         staged = [journal]
         try:
             _refuse_unreplaceable(folder, [name for name, _ in contents])
-            for (staging, _), (_, data) in zip(renames, contents, strict=True):
-                staged.append(staging)
-                write_new(folder / staging, data)
-            write_new(folder / journal, _journal_bytes(renames))
+            staging = [(name, data) for (name, _), (_, data) in zip(renames, contents, strict=True)]
+            staging.append((journal, _journal_bytes(renames)))
+            _write_all(folder, staging, staged)
             sync_folder(folder)
             (folder / journal).replace(folder / JOURNAL_NAME)  # the change happens here
         except BaseException as exc:
@@ -108,6 +109,42 @@ def commit(
                 f"{exc.message}; the next memo-gen run in {folder} completes the change"
             ) from exc
     return folder / MANIFEST_NAME
+
+
+def _write_all(folder: Path, files: Sequence[tuple[str, bytes]], staged: list[str]) -> None:
+    """Create each of ``files`` in ``folder`` (names that must not exist), then flush them all
+    to disk, side by side (each flush in a thread of its own: the file system can write them
+    in one go rather than one after the other); every name is added to ``staged`` before its
+    file is created. :class:`OSError` as raised, once every file is closed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptors: list[int] = []
+    failures: list[BaseException] = []
+
+    def flush(descriptor: int) -> None:
+        try:
+            os.fsync(descriptor)
+        except BaseException as exc:
+            failures.append(exc)
+
+    try:
+        for name, data in files:
+            staged.append(name)
+            # Mode 0o666 less the umask, as for any new file (mkstemp would give 0o600).
+            descriptors.append(os.open(folder / name, flags, 0o666))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptors[-1], view) :]
+        threads = [threading.Thread(target=flush, args=(d,)) for d in descriptors[1:]]
+        for thread in threads:
+            thread.start()
+        flush(descriptors[0])  # here meanwhile
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
 
 
 def refuse_unwritable(folder: Path) -> None:
