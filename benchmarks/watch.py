@@ -186,11 +186,22 @@ def measure(saves: int = 30, runs: int = 20) -> dict[str, list[float]]:
     return {**found, **warm_renders(runs)}
 
 
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except (OSError, AttributeError):  # not known (Windows)
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=30, help="saves measured (default 30)")
     args = parser.parse_args(argv)
+    before = _load()
     timings = measure(max(args.saves, 1), runs=max(args.saves, 20))
+    # The watch takes its helper only when the load leaves a CPU free (memo_gen.watch.spare_cpu),
+    # and other work slows every render: the load says what the numbers were measured under.
+    print(f"load average (1 min): {before} before, {_load()} after; CPUs: {os.cpu_count()}")
     print(f"{'measurement':<36} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'runs':>5}")
     for name, times in timings.items():
         print(

@@ -194,7 +194,7 @@ def watch(
     of ``settings.template_dir``, telling ``on_render`` of each; until interrupted (or,
     for tests and benchmarks, after ``renders`` renders). A second process renders some
     of the files meanwhile (:mod:`memo_gen.helper`): with ``helper`` always, with
-    ``False`` never, by default when a CPU is free for it (:func:`spare_cpu`).
+    ``False`` never, by default when CPU time is free for it (:func:`spare_cpu`).
 
     ``check`` is called at least every :data:`WAKE` seconds while waiting, and raises to
     end the watch: an interruption that Python could not raise where it landed (inside a
@@ -216,15 +216,19 @@ def watch(
 
 
 def spare_cpu() -> bool:
-    """Whether a CPU is free for the helper: the load average of the last minute leaves
-    one of this process's CPUs idle. Where every CPU is busy with other work, a second
-    process only makes a render slower, by the work of handing files over and of sharing
-    a CPU (as measured for ``memo-gen build``'s single record: README, Performance)."""
+    """Whether some CPU time is free for the helper: the load average of the last minute is
+    below the number of this process's CPUs. Where every CPU is busy with other work, a
+    second process only makes a render slower, by the work of handing files over and of
+    sharing a CPU (as measured for ``memo-gen build``'s single record: README,
+    Performance). Short of that the helper pays: a file it cannot take at once is rendered
+    here (:mod:`memo_gen.helper`), so this process never waits for more than the one file
+    the helper renders (``benchmarks/watch.py`` at a load of 1 to 2 on 2 CPUs: about 100 ms
+    a save with the helper, 130 to 150 without)."""
     try:
         load = os.getloadavg()[0]
     except (OSError, AttributeError):  # not known (Windows): try the helper
         return True
-    return load <= default_jobs() - 1
+    return load < default_jobs()
 
 
 def _next_save(files: Files, wakeups: Wakeups, quiet: float, check: Callable[[], None]) -> Saved:
