@@ -1,9 +1,9 @@
 """How fast ``memo-gen watch`` renders a record again after a save.
 
 Runs the watch (:func:`memo_gen.watch.watch`) on a copy of the sample record three times:
-as ``memo-gen watch`` runs it (with its helper process, rendering some files meanwhile, when
-the load average leaves a CPU free), always with the helper, and in one process. Each time
-it saves the record ``--saves`` times the way editors do (a new file renamed over the old
+as ``memo-gen watch`` runs it (with its helper process, rendering some files meanwhile,
+when the load average leaves CPU time free), always with the helper, and in one process.
+Each time it saves the record ``--saves`` times the way editors do (a new file renamed over the old
 one), each save changing the memorandum's reference, which both documents print (their
 footers): every save changes all four files. For each save it takes the time the watch
 reports, from the save noticed to the four files and the manifest written, and the part of
@@ -103,7 +103,7 @@ def _save(path: Path, text: str) -> None:
 
 
 MODES = {"auto": "watch", "helper": "watch, helper", "alone": "watch, one process"}
-"""How the watch is run: as ``memo-gen watch`` does (the helper when a CPU is free for
+"""How the watch is run: as ``memo-gen watch`` does (the helper when CPU time is free for
 it), always with the helper, never."""
 
 
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     before = _load()
     timings = measure(max(args.saves, 1), runs=max(args.saves, 20))
-    # The watch takes its helper only when the load leaves a CPU free (memo_gen.watch.spare_cpu),
+    # The watch takes its helper only when the load leaves CPU time free (watch.spare_cpu),
     # and other work slows every render: the load says what the numbers were measured under.
     print(f"load average (1 min): {before} before, {_load()} after; CPUs: {os.cpu_count()}")
     print(f"{'measurement':<36} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'runs':>5}")
