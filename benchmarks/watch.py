@@ -3,9 +3,9 @@
 Runs the watch (:func:`memo_gen.watch.watch`) on a copy of the sample record three times:
 as ``memo-gen watch`` runs it (with its helper process, rendering some files meanwhile,
 when the load average leaves CPU time free), always with the helper, and in one process.
-Each time it saves the record ``--saves`` times the way editors do (a new file renamed over the old
-one), each save changing the memorandum's reference, which both documents print (their
-footers): every save changes all four files. For each save it takes the time the watch
+Each time it saves the record ``--saves`` times the way editors do (a new file renamed over
+the old one), each save changing the memorandum's reference, which both documents print
+(their footers): every save changes all four files. For each save it takes the time the watch
 reports, from the save noticed to the four files and the manifest written, and the part of
 it that writing them as one change of the folder took (with its fsyncs); and the time from
 the save to that report, seen from outside (which adds the wait for the editor's save to
