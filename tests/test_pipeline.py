@@ -268,6 +268,35 @@ def test_an_interrupted_batch_writes_what_finished_and_leaves_no_worker(
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
+def _half_a_result() -> None:
+    """In a pool's worker: send the start of a result (its length and a few bytes), then
+    wait to be stopped, as a worker stopped while it sends its files back leaves things."""
+    import struct
+
+    frame = sys._getframe()
+    while frame is not None and "result_queue" not in frame.f_locals:
+        frame = frame.f_back  # type: ignore[assignment]
+    assert frame is not None
+    writer = frame.f_locals["result_queue"]._writer
+    os.write(writer.fileno(), struct.pack("!i", 1_000_000) + b"half")
+    time.sleep(600)
+
+
+def test_stopping_workers_while_one_sends_its_result_does_not_hang() -> None:
+    import concurrent.futures
+    import threading
+
+    from memo_gen.pipeline import _stop
+
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+    pool.submit(_half_a_result)
+    time.sleep(1.0)  # the worker has sent its half message
+    stopping = threading.Thread(target=_stop, args=(pool,), daemon=True)
+    stopping.start()
+    stopping.join(timeout=30)
+    assert not stopping.is_alive(), "stopping the pool waits for ever for the rest of a result"
+
+
 def test_records_that_would_write_the_same_files_are_refused(
     runner: CliRunner, tmp_path: Path
 ) -> None:

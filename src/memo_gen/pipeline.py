@@ -511,7 +511,7 @@ def render_many(
                 yield _result(future, sources[finished])
                 finished += 1
     except BaseException:
-        _stop(pool, futures)
+        _stop(pool)
         # Records that finished while this process was being stopped are reported too, so
         # that they are written.
         unreported = [f for f in futures if f not in reported and f.done() and not f.cancelled()]
@@ -544,15 +544,25 @@ def _result(future: concurrent.futures.Future[Outcome], source: str | None) -> O
         return Outcome(source, error=InternalError(message).about(_name(source)))
 
 
-def _stop(
-    pool: concurrent.futures.ProcessPoolExecutor, futures: list[concurrent.futures.Future[Outcome]]
-) -> None:
-    """Cancel the records not started and stop the workers' current ones."""
-    for future in futures:
-        future.cancel()
+def _stop(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Stop the workers: their current records and the others end as a broken pool's
+    (their futures hold :class:`BrokenProcessPool`)."""
+    # Nothing is cancelled: on Python 3.11 the pool, finding its workers gone, sets an
+    # exception on every record it still holds, and a cancelled one raises InvalidStateError
+    # in its thread (a traceback on stderr).
     # The executor has no public way to stop its workers before Python 3.14.
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         if process.is_alive():
             process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
+    for process in list(processes.values()):
+        process.join(timeout=10)
+    # A worker stopped while it sent its files back leaves half a message in the results
+    # pipe, and the pool's thread would wait for the rest for ever (and the interpreter for
+    # that thread as it exits). With the workers gone, this process holds the pipe's only
+    # writing end: closing it ends that wait (the reader sees the end of the pipe).
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
+    pool.shutdown(wait=True)
