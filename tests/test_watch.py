@@ -162,8 +162,9 @@ def test_a_save_written_in_place_renders_too(started: Watch, record: Path) -> No
 @pytest.mark.parametrize(
     ("broken", "line"),
     [
-        # A YAML error: a sequence where the mapping goes on.
-        (lambda text: text.replace("\nvisit:\n", "\nvisit:\n- [unclosed\n", 1), "(line 36"),
+        # A YAML error: a sequence where the mapping goes on (told at the next key, after the
+        # two comment lines of the sample).
+        (lambda text: text.replace("\nvisit:\n", "\nvisit:\n- [unclosed\n", 1), "(line 38"),
         # An unknown field, at the line where the record names it.
         (lambda text: text.replace("\nvisit:\n", "\nvisit:\n  titel: x\n", 1), "(line 35)"),
     ],
