@@ -18,6 +18,7 @@ compares).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
@@ -64,13 +65,22 @@ def _parser() -> MarkdownIt:
 _PARSER = _parser()
 
 
+@functools.lru_cache(maxsize=16)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """The token stream of a rendered template. Record values are placeholders in the text,
+    so a record saved again with other values parses to the same tokens: ``memo-gen watch``
+    and a batch of like records parse each document's Markdown once. The tokens are only
+    read, never changed."""
+    return tuple(_PARSER.parse(text))
+
+
 class _Blocks:
     """Walks the token stream of one rendered template."""
 
     def __init__(
         self,
         source: RenderedMarkdown,
-        tokens: list[Token],
+        tokens: Sequence[Token],
         charts: ChartResolver | None = None,
         original: RenderedMarkdown | None = None,
     ) -> None:
@@ -305,7 +315,7 @@ def to_blocks(
     the same Markdown before its texts were cut short (:mod:`memo_gen.compose.fitting`):
     link targets and figure ids come from it, so a link shown cut short still leads where
     it did."""
-    blocks = _Blocks(source, _PARSER.parse(source.text), charts, original).blocks()
+    blocks = _Blocks(source, _tokens(source.text), charts, original).blocks()
     return _keep_introductions(blocks)
 
 
