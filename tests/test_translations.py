@@ -136,7 +136,7 @@ def test_validate_lang_lists_every_text_left_to_translate(
     assert result.exit_code == 4, result.output
     assert result.stdout.startswith(f"{path}: OK in en (")
     lines = result.stderr.splitlines()
-    assert lines[0] == f"Error: {path}: not a valid visit record (5 problems)"
+    assert lines[0] == f"Error: {path}: not a valid visit record in ru (5 problems)"
     assert all("has no text in 'ru'" in line for line in lines[1:]) and len(lines) == 6
     complete = invoke(runner, "validate", "--lang", "kk")
     assert complete.exit_code == 0 and complete.stdout.startswith("sample record: OK in kk (")
@@ -254,3 +254,19 @@ def test_the_starter_record_shows_a_text_in_several_languages() -> None:
     data, read_lines = parse_data(text, "yaml")
     record = validate_record(data, read_lines, language=TextLanguage("ru"))
     assert record.visit.title == "Официальный визит Министра иностранных дел"
+
+
+def test_validate_tells_each_language_its_own_problems(runner: CliRunner, tmp_path: Path) -> None:
+    data = sample_data()
+    data["visit"]["title"] = {"en": "x" * 2_000, "ru": "\x07Визит"}  # type: ignore[index]
+    path = write(data, tmp_path / "visit.yaml")
+    result = invoke(runner, "validate", "--lang", "en,ru,kk", str(path))
+    assert result.exit_code == 4
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if line.startswith("Error: ")] == [
+        f"Error: {path}: not a valid visit record in {language} (1 problem)"
+        for language in ("en", "ru", "kk")
+    ]
+    assert "over the limit of 1,000" in lines[1]
+    assert "control character U+0007" in lines[3]
+    assert "has no text in 'kk' (it has en, ru)" in lines[5]

@@ -236,16 +236,28 @@ def validate(ctx: click.Context, records: tuple[str, ...], max_bytes: int) -> No
         name = "sample record" if source is None else display_name(source)
         try:
             read = read_record(source, max_bytes=max_bytes, limits=current_limits())
-            for language in languages or (read.language,):
-                record = read.validated(TextLanguage(language)).record
-                where = f" in {language}" if languages else ""
-                click.echo(f"{name}: OK{where} ({_summary(record)})")
         except MemoGenError as exc:
-            if debug:
-                raise
-            report(exc)
-            exit_code = exit_code or exc.exit_code
+            code = _reported(exc, debug)  # every failure told; the first one's exit code
+            exit_code = exit_code or code
+            continue
+        for language in languages or (read.language,):  # each told, also after a failure
+            try:
+                record = read.validated(TextLanguage(language)).record
+            except MemoGenError as exc:
+                code = _reported(exc, debug)
+                exit_code = exit_code or code
+                continue
+            where = f" in {language}" if languages else ""
+            click.echo(f"{name}: OK{where} ({_summary(record)})")
     ctx.exit(exit_code)
+
+
+def _reported(error: MemoGenError, debug: bool) -> int:
+    """Print ``error`` and give its exit code; with ``--debug``, raise it instead."""
+    if debug:
+        raise error
+    report(error)
+    return error.exit_code
 
 
 @cli.command()

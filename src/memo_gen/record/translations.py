@@ -28,6 +28,9 @@ CONTEXT_KEY = "language"
 TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 """A BCP 47 language tag as a record writes one: ``en``, ``ru``, ``kk``, ``az-Latn``."""
 
+TRANSLATED = "translated"
+"""Set in the validation context when the record gives a text in several languages."""
+
 MISSING = "missing_translation"
 """The type of the problem of a text that has no translation in the language asked for."""
 
@@ -73,6 +76,8 @@ def in_language(value: Any, info: ValidationInfo) -> Any:
     """A text's string in the validation's language (a plain string as it is)."""
     if not isinstance(value, dict):
         return value
+    if isinstance(info.context, dict):
+        info.context[TRANSLATED] = True
     if not value:
         raise PydanticCustomError(
             "no_translation", "gives no text: write a string, or a mapping such as {en: …}"

@@ -26,7 +26,7 @@ from memo_gen.record.fields import PartialDate
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, Limits
 from memo_gen.record.model import UNION_TAGS, VisitRecord
 from memo_gen.record.readers import Lines, Path_, dotted
-from memo_gen.record.translations import MISSING, TAG, Fallback, TextLanguage
+from memo_gen.record.translations import MISSING, TAG, TRANSLATED, Fallback, TextLanguage
 
 ID_SECTIONS = ("participants", "meetings", "topics", "quotes", "figures", "agreements",
                "initiatives")  # fmt: skip
@@ -348,21 +348,22 @@ def validate_in(
         )
     language = language or TextLanguage(record_language(data))
     sizes = check_sizes(data, lines, limits)
-    outcome = _model_errors(data, limits, language)
+    outcome, translated = _model_errors(data, limits, language)
     record, errors = (outcome, []) if isinstance(outcome, VisitRecord) else (None, outcome)
     references = check_references(data, lines)
     if sizes or errors or references or record is None:
         found: list[Problem | ErrorDetails] = [*sizes, *errors, *references]
         count = f"{len(found):,} problem{'s' if len(found) != 1 else ''}"
         raise InvalidRecordError(
-            f"not a valid visit record ({count})",
+            # A record with texts in several languages is read in one: say which.
+            f"not a valid visit record{f' in {language.language}' if translated else ''} ({count})",
             _first(found, lines),
             more=max(len(found) - MAX_PROBLEMS, 0),
         )
     if language.fallback is None:
         return record, None
     # Read again without the fallback: the texts it would lack are those it stood in for.
-    strict = _model_errors(data, limits, TextLanguage(language.language))
+    strict, _ = _model_errors(data, limits, TextLanguage(language.language))
     if isinstance(strict, VisitRecord):
         return record, None
     places = [_place(error, lines) for error in strict if error["type"] == MISSING]
@@ -380,12 +381,17 @@ def record_language(data: Any) -> str:
 
 def _model_errors(
     data: dict[str, Any], limits: Limits, language: TextLanguage
-) -> VisitRecord | list[ErrorDetails]:
-    """The record, or pydantic's errors of it."""
+) -> tuple[VisitRecord | list[ErrorDetails], bool]:
+    """The record, or pydantic's errors of it; and whether it gives a text in several
+    languages."""
+    context = {**limits.context(), **language.context()}
     try:
-        return VisitRecord.model_validate(data, context={**limits.context(), **language.context()})
+        outcome: VisitRecord | list[ErrorDetails] = VisitRecord.model_validate(
+            data, context=context
+        )
     except ValidationError as exc:
-        return exc.errors(include_url=False)
+        outcome = exc.errors(include_url=False)
+    return outcome, bool(context.get(TRANSLATED))
 
 
 def _first(found: list[Problem | ErrorDetails], lines: Lines) -> list[Problem]:
