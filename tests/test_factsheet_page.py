@@ -308,12 +308,23 @@ def test_every_list_is_cut_to_fit(tmp_path: Path, lang: str) -> None:
     assert more((statuses - groups) * 20, "other-agreement", lang) in text
 
 
-def test_a_cut_sheet_fits_letter_paper_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_cut_sheet_fits_letter_paper_too(tmp_path: Path, lang: str) -> None:
     record = validate_record(agreements(2_000))
-    path = tmp_path / "letter.pdf"
     renderer = Renderer.create(page_size="letter")
-    path.write_bytes(renderer.render(record, ("factsheet",), ("pdf",))[("factsheet", "pdf")])
-    assert len(PdfReader(path).pages) == 1
+    rendered = renderer.render(record, ("factsheet",), ("pdf", "docx"), lang)
+    for fmt in ("pdf", "docx"):
+        (tmp_path / f"letter.{fmt}").write_bytes(rendered[("factsheet", fmt)])
+    assert len(PdfReader(tmp_path / "letter.pdf").pages) == 1
+    if HAVE_SOFFICE:  # the DOCX too, as a word processor lays it out
+        converted = tmp_path / "libreoffice"
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+             "--norestore", "--convert-to", "pdf", "--outdir", str(converted),
+             str(tmp_path / "letter.docx")],
+            capture_output=True, check=True, timeout=300,
+        )  # fmt: skip
+        assert len(PdfReader(converted / "letter.pdf").pages) == 1
 
 
 def document_text(document: Document) -> str:

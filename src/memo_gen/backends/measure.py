@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from memo_gen.backends.theme import MM, PAGE_SIZES_PT, Theme
+from memo_gen.backends.theme import MM, Theme
 from memo_gen.document import (
     Block,
     Document,
@@ -44,15 +44,10 @@ def fits_page(document: Document, theme: Theme) -> bool:
 
 
 def cautious(theme: Theme) -> Theme:
-    """``theme`` with a text block that fits on every paper size memo-gen knows, less
-    :data:`ROOM_PT` at the foot: a fact sheet that had to be cut is fitted to it, so that it
-    stays on one page on A4 and on Letter (the fact sheet is composed before the paper is
-    known) and in a word processor."""
-    width = min(size[0] for size in PAGE_SIZES_PT.values())
-    height = min(size[1] for size in PAGE_SIZES_PT.values())
-    right = theme.margin_right_mm + (theme.page_width_pt - width) / MM
-    bottom = theme.margin_bottom_mm + (theme.page_height_pt - height + ROOM_PT) / MM
-    return replace(theme, margin_right_mm=right, margin_bottom_mm=bottom)
+    """``theme`` less :data:`ROOM_PT` at the foot of its page: a fact sheet that had to be
+    cut is fitted to it, so that it stays on one page in a word processor too. (The sheet is
+    composed for the paper it is printed on: ``--page-size`` reaches the composer.)"""
+    return replace(theme, margin_bottom_mm=theme.margin_bottom_mm + ROOM_PT / MM)
 
 
 def _surely_fits(document: Document, theme: Theme) -> bool:
