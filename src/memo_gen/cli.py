@@ -706,7 +706,8 @@ def _unraisable(unraisable: Any) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``memo-gen`` script and ``python -m memo_gen``."""
     global _ended
-    if threading.current_thread() is threading.main_thread():
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if on_main_thread:
         # Ctrl-C, SIGTERM and SIGHUP (the terminal closed) unwind as an exception, so that
         # the records finished are written and the exit code says what happened.
         for signum in HELD_SIGNALS:
@@ -722,7 +723,7 @@ def main(argv: list[str] | None = None) -> None:
     # No call between the command's end and this line, so no signal handler runs there.
     _ended = True
     code = _exit_code(outcome)
-    if threading.current_thread() is threading.main_thread():
+    if on_main_thread:
         # Everything is written and told. Python restores the default handlers as it exits,
         # and a Ctrl-C in those last milliseconds would kill the process without a word.
         for signum in HELD_SIGNALS:

@@ -320,6 +320,10 @@ def _offsets(tree: Tree) -> None:
     visit(tree)
 
 
+_ON_VISIT = re.compile(r"\bvisit|визит", re.IGNORECASE)
+"""A sentence on the visit itself names it."""
+
+
 def _visit_dates(
     visit: Tree,
     meetings: list[meetings_.Meeting],
@@ -330,7 +334,7 @@ def _visit_dates(
     """The visit's first (and last) day: a range the text gives for the visit, else the first
     meeting's date, else that of the first encounter a sentence reports."""
     for sentence in sents:
-        if not re.search(r"\bvisit|визит", sentence.text, re.IGNORECASE):
+        if not _ON_VISIT.search(sentence.text):
             continue
         for date in find_dates(sentence.text, language):
             if date.last is not None:
@@ -370,7 +374,7 @@ def _visit_dates(
 def _undated_visit_day(text: str, language: str) -> bool:
     """Whether a sentence on the visit gives a day without its year ("с 13 июля", "18 и 19
     января"): the visit's first day is then one the draft cannot write."""
-    if not re.search(r"\bvisit|визит", text, re.IGNORECASE):
+    if not _ON_VISIT.search(text):
         return False
     complete = [(d.start, d.end) for d in find_dates(text, language) if not d.is_relative]
     return any(

@@ -56,6 +56,7 @@ from memo_gen.record import glyphs
 from memo_gen.record.codes import COUNTRY_CODES, CURRENCY_CODES
 from memo_gen.record.limits import DEFAULT_LIMITS, FLAGS, from_context
 from memo_gen.record.translations import JSON_SCHEMA as TRANSLATED
+from memo_gen.record.translations import TAG as LANGUAGE_TAG
 from memo_gen.record.translations import in_language
 
 MAX_LINE = DEFAULT_LIMITS.max_line_length
@@ -201,7 +202,7 @@ Url = Annotated[
 LanguageTag = Annotated[
     str,
     BeforeValidator(_strict_str),
-    StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    StringConstraints(pattern=LANGUAGE_TAG.pattern),
     Field(examples=["en", "ru", "kk", "az"]),
 ]
 """A BCP 47 language tag such as ``en``, ``ru``, ``kk`` or ``az-Latn``."""
